@@ -1,0 +1,1 @@
+"""Private helpers shared by the exact engine. Not a public API."""

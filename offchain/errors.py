@@ -1,0 +1,117 @@
+"""Python twins of the custom errors in ``contracts/libraries/Errors.sol``.
+
+Each exception has the Solidity error's name and carries its arguments, in order, as ``.args``.
+A revert decoded from the EVM (see :func:`decode_revert`) and an exception raised by the exact
+engine compare equal when name and arguments are equal, which is what the differential tests check.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from eth_abi import decode as abi_decode
+from eth_utils import keccak
+
+
+class GridMarginError(Exception):
+    """Base of every gridmargin error. Subclasses declare their Solidity argument types."""
+
+    arg_types: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, *args: int) -> None:
+        if len(args) != len(self.arg_types):
+            raise TypeError(f"{type(self).__name__} takes {len(self.arg_types)} arguments, got {len(args)}")
+        super().__init__(*args)
+
+    @classmethod
+    def signature(cls) -> str:
+        """The Solidity error signature, e.g. ``GM_ExpOverflow(int256)``."""
+        return f"{cls.__name__}({','.join(cls.arg_types)})"
+
+    @classmethod
+    def selector(cls) -> bytes:
+        """The 4-byte selector the EVM puts in front of the ABI-encoded arguments."""
+        return keccak(text=cls.signature())[:4]
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self.args == other.args  # type: ignore[union-attr]
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.args))
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__}({', '.join(str(a) for a in self.args)})"
+
+
+class GM_MulWadOverflow(GridMarginError):
+    """``mul_wad_*(x, y)``: the product x * y does not fit in int256."""
+
+    arg_types = ("int256", "int256")
+
+
+class GM_DivWadOverflow(GridMarginError):
+    """``div_wad_*(x, y)``: x * 1e18 does not fit in int256."""
+
+    arg_types = ("int256", "int256")
+
+
+class GM_DivWadByZero(GridMarginError):
+    """``div_wad_*(x, 0)``: division by zero."""
+
+    arg_types = ("int256",)
+
+
+class GM_ExpOverflow(GridMarginError):
+    """``exp_wad(x)``: the result does not fit in int256 (x > EXP_MAX_INPUT)."""
+
+    arg_types = ("int256",)
+
+
+class GM_LnUndefined(GridMarginError):
+    """``ln_wad(x)``: the logarithm is undefined for x <= 0."""
+
+    arg_types = ("int256",)
+
+
+class GM_SqrtUndefined(GridMarginError):
+    """``sqrt_wad(x)``: the square root is undefined for x < 0."""
+
+    arg_types = ("int256",)
+
+
+class UnknownRevert(Exception):
+    """Revert data that matches no gridmargin error (a panic, a plain revert, or foreign data)."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.data = bytes(data)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, UnknownRevert) and self.data == other.data
+
+    def __hash__(self) -> int:
+        return hash(self.data)
+
+    def __str__(self) -> str:
+        return f"UnknownRevert(0x{self.data.hex()})"
+
+
+def all_errors() -> list[type[GridMarginError]]:
+    """Every declared gridmargin error class."""
+    return list(_BY_SELECTOR.values())
+
+
+def decode_revert(data: bytes) -> Exception:
+    """Turn EVM revert data into the matching gridmargin exception (or :class:`UnknownRevert`)."""
+    cls = _BY_SELECTOR.get(bytes(data[:4]))
+    if cls is None:
+        return UnknownRevert(data)
+    return cls(*abi_decode(list(cls.arg_types), bytes(data[4:])))
+
+
+def _collect() -> dict[bytes, type[GridMarginError]]:
+    classes = [c for c in globals().values() if isinstance(c, type) and issubclass(c, GridMarginError)]
+    return {c.selector(): c for c in classes if c is not GridMarginError}
+
+
+_BY_SELECTOR = _collect()

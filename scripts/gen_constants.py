@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Generate the fixed-point constants for both twins from one source.
+
+Writes ``contracts/libraries/Constants.sol`` and ``offchain/constants.py`` with the same names and
+the same integers. Mathematical constants are evaluated with mpmath at 60 digits and rounded to the
+nearest integer at their scale; the normal-CDF rational approximation comes from
+``scripts/fits/normcdf.json`` (re-fit with ``--refit``, a weighted minimax fit made here).
+
+Usage: ``python scripts/gen_constants.py [--check] [--refit]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import mpmath as mp
+
+ROOT = Path(__file__).resolve().parent.parent
+SOL_PATH = ROOT / "contracts/libraries/Constants.sol"
+PY_PATH = ROOT / "offchain/constants.py"
+FIT_PATH = ROOT / "scripts/fits/normcdf.json"
+
+mp.mp.dps = 60
+X96 = mp.mpf(2) ** 96
+WAD = 10**18
+INT256_MAX = 2**255 - 1
+
+
+def x96(value: mp.mpf) -> int:
+    """``value`` in Q96 fixed point, rounded to nearest."""
+    return int(mp.nint(value * X96))
+
+
+def exp_pade_6_6() -> tuple[list[mp.mpf], list[mp.mpf]]:
+    """Even and odd parts of the [6/6] Padé numerator of e^r: N(r) = E(r^2) + r O(r^2)."""
+    c = [mp.factorial(12 - j) * mp.factorial(6) / (mp.factorial(12) * mp.factorial(j) * mp.factorial(6 - j)) for j in range(7)]
+    return c[0::2], c[1::2]
+
+
+def ln_pade_4_4() -> tuple[list[mp.mpf], list[mp.mpf]]:
+    """[4/4] Padé of atanh(s)/s in z = s^2 (numerator, denominator; denominator[0] = 1)."""
+    taylor = [mp.mpf(1) / (2 * j + 1) for j in range(9)]
+    p, q = mp.pade(taylor, 4, 4)
+    return p, q
+
+
+def exp_max_input() -> int:
+    """Largest x (wad) with e^(x/1e18) * 1e18 below INT256_MAX by a margin of 1e-15 relative."""
+    return int(mp.floor((mp.log(mp.mpf(INT256_MAX) / WAD) - mp.mpf("1e-15")) * WAD))
+
+
+def refit_normcdf() -> dict:
+    """Fit g(t) = Phi(-t) e^(t^2/2) on [0, 9.5] by a [7/8] rational, minimising e^(-t^2/2)|P/Q - g|.
+
+    Linearised least squares (Sanathanan-Koerner) with Lawson re-weighting toward minimax.
+    """
+    mp.mp.dps = 50
+    n, m, t_max, points = 7, 8, mp.mpf("9.5"), 300
+    ts = [t_max * (1 - mp.cos(mp.pi * (i + mp.mpf("0.5")) / points)) / 2 for i in range(points)]
+    gs = [mp.ncdf(-t) * mp.exp(t * t / 2) for t in ts]
+    ws = [mp.exp(-t * t / 2) for t in ts]
+    lawson, q_prev, best = [mp.mpf(1)] * points, [mp.mpf(1)] * points, None
+    for _ in range(30):
+        a, b = mp.matrix(points, n + 1 + m), mp.matrix(points, 1)
+        for i, t in enumerate(ts):
+            sc = ws[i] * mp.sqrt(lawson[i]) / q_prev[i]
+            for j in range(n + 1):
+                a[i, j] = sc * t**j
+            for j in range(1, m + 1):
+                a[i, n + j] = -sc * gs[i] * t**j
+            b[i] = sc * gs[i]
+        sol = mp.qr_solve(a, b)[0]
+        p = [sol[j] for j in range(n + 1)]
+        q = [mp.mpf(1)] + [sol[n + j] for j in range(1, m + 1)]
+        errs = []
+        for i, t in enumerate(ts):
+            q_prev[i] = abs(mp.polyval(q[::-1], t))
+            errs.append(ws[i] * abs(mp.polyval(p[::-1], t) / mp.polyval(q[::-1], t) - gs[i]))
+        if best is None or max(errs) < best[0]:
+            best = (max(errs), p, q)
+        total = sum(lw * e for lw, e in zip(lawson, errs))
+        lawson = [lw * e / total * points for lw, e in zip(lawson, errs)]
+    mp.mp.dps = 60
+    err, p, q = best
+    return {"T": "9.5", "max_weighted_error": mp.nstr(err, 6), "p": [mp.nstr(c, 45) for c in p], "q": [mp.nstr(c, 45) for c in q]}
+
+
+def constants() -> list[tuple[str, int, str]]:
+    """(NAME, value, one-line doc) in the order both files list them."""
+    fit = json.loads(FIT_PATH.read_text())
+    e_even, e_odd = exp_pade_6_6()
+    ln_p, ln_q = ln_pade_4_4()
+    out: list[tuple[str, int, str]] = [
+        ("WAD", WAD, "1.0 in wad (18-decimal) fixed point."),
+        ("POW5_18", 5**18, "5^18: 1e18 = 5^18 * 2^18, so x * 2^96 / 1e18 = (x << 78) / 5^18."),
+        ("EXP_MAX_INPUT", exp_max_input(), "Largest expWad input: e^x * 1e18 stays 1e-15 (relative) below type(int256).max."),
+        ("EXP_ZERO_INPUT", -42 * WAD, "expWad returns 0 below this input (the true result is under 0.6e-18 wei)."),
+        ("EXP_SCALE", 5**18 << 96, "5^18 * 2^96: turns e^r into e^r * 1e18 * 2^78 inside expWad's final division."),
+        ("LN2_X96", x96(mp.log(2)), "ln(2) in Q96."),
+        ("INV_LN2_X96", x96(1 / mp.log(2)), "1 / ln(2) in Q96."),
+        ("SQRT2_X96", x96(mp.sqrt(2)), "sqrt(2) in Q96."),
+        ("LN_WAD_X96", x96(18 * mp.log(10)), "ln(1e18) in Q96."),
+        ("SQRT_WAD", 10**9, "sqrt(1e18): sqrtWad(x) = sqrt(x * 1e18)."),
+        ("WAD_SCALE_MAX", INT256_MAX // WAD, "Largest |x| for which x * 1e18 fits in int256 (divWad domain; sqrtWad's exact range)."),
+        ("INV_SQRT_2PI_WAD", int(mp.nint(WAD / mp.sqrt(2 * mp.pi))), "1 / sqrt(2 pi) in wad."),
+        ("CDF_CUTOFF", int(mp.mpf(fit["T"]) * WAD), "normCdfWad is 0 (1e18) below -CUTOFF (above +CUTOFF): Phi(-9.5) < 1.1e-21."),
+    ]
+    out += [(f"EXP_E{j}_X96", x96(c), f"e^r Padé [6/6], even part, z^{j} coefficient.") for j, c in enumerate(e_even)]
+    out += [(f"EXP_O{j}_X96", x96(c), f"e^r Padé [6/6], odd part, z^{j} coefficient.") for j, c in enumerate(e_odd)]
+    out += [(f"LN_P{j}_X96", x96(c), f"atanh(s)/s Padé [4/4] numerator, z^{j} coefficient.") for j, c in enumerate(ln_p)]
+    out += [(f"LN_Q{j}_X96", x96(c), f"atanh(s)/s Padé [4/4] denominator, z^{j} coefficient.") for j, c in enumerate(ln_q)]
+    out += [(f"CDF_P{j}_X96", x96(mp.mpf(c)), f"Phi(-t) e^(t^2/2) rational [7/8] numerator, t^{j} coefficient.") for j, c in enumerate(fit["p"])]
+    out += [(f"CDF_Q{j}_X96", x96(mp.mpf(c)), f"Phi(-t) e^(t^2/2) rational [7/8] denominator, t^{j} coefficient.") for j, c in enumerate(fit["q"])]
+    return out
+
+
+HEADER = "Generated by scripts/gen_constants.py from one source; do not edit. Twin: {twin}."
+
+
+def render_solidity(items: list[tuple[str, int, str]]) -> str:
+    lines = ["// SPDX-License-Identifier: MIT", "pragma solidity 0.8.28;", "", f"// {HEADER.format(twin='offchain/constants.py')}", ""]
+    for name, value, doc in items:
+        lines += [f"/// @dev {doc}", f"int256 constant {name} = {value};"]
+    return "\n".join(lines) + "\n"
+
+
+def render_python(items: list[tuple[str, int, str]]) -> str:
+    lines = [f'"""{HEADER.format(twin="contracts/libraries/Constants.sol")}"""', ""]
+    for name, value, doc in items:
+        lines += [f"{name} = {value}", f'"""{doc}"""', ""]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if the generated files are out of date")
+    parser.add_argument("--refit", action="store_true", help="re-run the normal-CDF fit and rewrite its JSON")
+    args = parser.parse_args()
+    if args.refit:
+        FIT_PATH.write_text(json.dumps(refit_normcdf(), indent=1) + "\n")
+    items = constants()
+    wanted = {SOL_PATH: render_solidity(items), PY_PATH: render_python(items)}
+    stale = [p for p, text in wanted.items() if not p.exists() or p.read_text() != text]
+    if args.check:
+        for path in stale:
+            print(f"stale: {path.relative_to(ROOT)} (run scripts/gen_constants.py)", file=sys.stderr)
+        return 1 if stale else 0
+    for path in stale:
+        path.write_text(wanted[path])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
