@@ -114,10 +114,11 @@ def div_wad_up(x: int, y: int) -> int:
 
 
 def exp_wad(x: int) -> int:
-    """e^(x / 1e18) * 1e18, rounded down.
+    """e^(x / 1e18) * 1e18.
 
     Domain: x <= EXP_MAX_INPUT (~135.3e18), else GM_ExpOverflow(x); 0 for x < EXP_ZERO_INPUT (-42e18).
-    Error: relative < 1e-18 plus at most 1 wei below the true value (measured in bench_math).
+    Error: between 1 wei + 2e-19 relative below and 2e-19 relative above the true value
+    (approximation, then truncation).
     Method: see :func:`_exp_q96`.
     """
     if x < EXP_ZERO_INPUT:
@@ -128,10 +129,10 @@ def exp_wad(x: int) -> int:
 
 
 def ln_wad(x: int) -> int:
-    """ln(x / 1e18) * 1e18, rounded down.
+    """ln(x / 1e18) * 1e18.
 
-    Domain: x > 0, else GM_LnUndefined(x). Error: at most 1 wei below the true value (the
-    approximation's own error is < 1e-19 absolute).
+    Domain: x > 0, else GM_LnUndefined(x). Error: within 1.1 wei below and 0.1 wei above the true
+    value (approximation error < 0.05 wei, then truncation toward -inf).
     Method: x = m 2^e with m in [1/sqrt2, sqrt2) in Q96, ln m = 2 atanh(s), s = (m - 1)/(m + 1),
     atanh(s)/s by the [4/4] Padé approximant in s^2.
     """
@@ -166,9 +167,9 @@ def sqrt_wad(x: int) -> int:
 def norm_cdf_wad(x: int) -> int:
     """Standard normal CDF Phi(x / 1e18) * 1e18.
 
-    Total: 0 for x <= -9.5e18, 1e18 for x >= 9.5e18. Error: a few wei (Phi(-t) = e^(-t^2/2) g(t) with
-    g a [7/8] rational fitted here, weighted error < 1e-19); the lower tail rounds down and the
-    upper half is 1e18 minus it.
+    Total: 0 for x <= -9.5e18, 1e18 for x >= 9.5e18. Error: within 2 wei of the true value.
+    Phi(-t) = e^(-t^2/2) P(t) / Q(t), a [7/8] rational fitted for this library (weighted error
+    < 1e-19); the lower tail is truncated and the upper half is 1e18 minus it.
     """
     if x <= -CDF_CUTOFF:
         return 0
@@ -180,9 +181,9 @@ def norm_cdf_wad(x: int) -> int:
 
 
 def norm_pdf_wad(x: int) -> int:
-    """Standard normal density e^(-x^2/2) / sqrt(2 pi) in wad, rounded down.
+    """Standard normal density e^(-x^2/2) / sqrt(2 pi) in wad.
 
-    Total: 0 for |x| >= 9.5e18 (true value < 2.1e-20). Error: at most 2 wei below the true value.
+    Total: 0 for |x| >= 9.5e18 (true value < 2.1e-20). Error: within 2 wei of the true value.
     """
     if x <= -CDF_CUTOFF or x >= CDF_CUTOFF:
         return 0
@@ -205,7 +206,7 @@ def _scaled_numerator(x: int, y: int) -> int:
 
 
 def _norm_tail(t: int) -> int:
-    """Phi(-t) in wad for 0 <= t < CDF_CUTOFF, rounded down: e^(-t^2/2) P(t) / Q(t)."""
+    """Phi(-t) in wad for 0 <= t < CDF_CUTOFF: e^(-t^2/2) P(t) / Q(t), truncated."""
     u = sdiv(t << 96, WAD)
     damp = _exp_q96(-((u * u) >> 97))
     num = CDF_P7_X96
@@ -218,7 +219,7 @@ def _norm_tail(t: int) -> int:
 
 
 def _exp_q96(x96: int) -> int:
-    """e^(x96 / 2^96) * 1e18 rounded down, x96 in Q96 inside exp_wad's domain (callers check it).
+    """e^(x96 / 2^96) * 1e18 (error as exp_wad), x96 in Q96 inside exp_wad's domain (callers check it).
 
     x = k ln2 + r with |r| <= ln2/2; e^r by the [6/6] Padé approximant
     (E(r^2) + r O(r^2)) / (E(r^2) - r O(r^2)); one shift applies 2^k and 1e18 together.

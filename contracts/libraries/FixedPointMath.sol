@@ -52,10 +52,10 @@ library FixedPointMath {
         }
     }
 
-    /// @notice e^(x / 1e18) * 1e18, rounded down.
+    /// @notice e^(x / 1e18) * 1e18.
     /// @dev Domain x <= EXP_MAX_INPUT (~135.3e18), else GM_ExpOverflow(x); returns 0 below
-    ///      EXP_ZERO_INPUT (-42e18). Error: relative < 1e-18, plus at most 1 wei, below the true
-    ///      value. Method: see `_expQ96`.
+    ///      EXP_ZERO_INPUT (-42e18). Error: between 1 wei + 2e-19 relative below and 2e-19 relative
+    ///      above the true value (approximation, then truncation). Method: see `_expQ96`.
     function expWad(int256 x) internal pure returns (int256 result) {
         if (x < EXP_ZERO_INPUT) return 0;
         if (x > EXP_MAX_INPUT) revert GM_ExpOverflow(x);
@@ -66,9 +66,9 @@ library FixedPointMath {
         return _expQ96(x96);
     }
 
-    /// @notice ln(x / 1e18) * 1e18, rounded down.
-    /// @dev Domain x > 0, else GM_LnUndefined(x). Error: under 1.1 wei (the approximation itself is
-    ///      within 1e-19 absolute). Method: x = m 2^e with m in [1/sqrt2, sqrt2) in Q96,
+    /// @notice ln(x / 1e18) * 1e18.
+    /// @dev Domain x > 0, else GM_LnUndefined(x). Error: within 1.1 wei below and 0.1 wei above the
+    ///      true value (approximation error < 0.05 wei, then truncation toward -inf). Method: x = m 2^e with m in [1/sqrt2, sqrt2) in Q96,
     ///      ln m = 2 atanh(s), s = (m - 1) / (m + 1), atanh(s) / s by the [4/4] Padé approximant in s^2.
     function lnWad(int256 x) internal pure returns (int256 result) {
         if (x <= 0) revert GM_LnUndefined(x);
@@ -103,9 +103,9 @@ library FixedPointMath {
     }
 
     /// @notice Standard normal CDF: Phi(x / 1e18) * 1e18.
-    /// @dev Total: 0 for x <= -9.5e18, 1e18 for x >= 9.5e18. Error: a few wei. Phi(-t) is
-    ///      e^(-t^2/2) P(t) / Q(t), a [7/8] rational fitted for this library (weighted error < 1e-19);
-    ///      the lower tail rounds down and the upper half is 1e18 minus it.
+    /// @dev Total: 0 for x <= -9.5e18, 1e18 for x >= 9.5e18. Error: within 2 wei of the true value.
+    ///      Phi(-t) = e^(-t^2/2) P(t) / Q(t), a [7/8] rational fitted for this library (weighted error
+    ///      < 1e-19); the lower tail is truncated and the upper half is 1e18 minus it.
     function normCdfWad(int256 x) internal pure returns (int256) {
         if (x <= -CDF_CUTOFF) return 0;
         if (x >= CDF_CUTOFF) return WAD;
@@ -116,8 +116,8 @@ library FixedPointMath {
         }
     }
 
-    /// @notice Standard normal density e^(-x^2/2) / sqrt(2 pi) in wad, rounded down.
-    /// @dev Total: 0 for |x| >= 9.5e18 (true value < 2.1e-20). Error: at most 2 wei below.
+    /// @notice Standard normal density e^(-x^2/2) / sqrt(2 pi) in wad.
+    /// @dev Total: 0 for |x| >= 9.5e18 (true value < 2.1e-20). Error: within 2 wei of the true value.
     function normPdfWad(int256 x) internal pure returns (int256) {
         if (x <= -CDF_CUTOFF || x >= CDF_CUTOFF) return 0;
         unchecked {
@@ -146,7 +146,7 @@ library FixedPointMath {
         }
     }
 
-    /// @dev Phi(-t) in wad for 0 <= t < CDF_CUTOFF, rounded down: e^(-t^2/2) P(t) / Q(t).
+    /// @dev Phi(-t) in wad for 0 <= t < CDF_CUTOFF: e^(-t^2/2) P(t) / Q(t), truncated.
     function _normTail(int256 t) private pure returns (int256 tail) {
         int256 u;
         int256 exponent;
@@ -176,7 +176,7 @@ library FixedPointMath {
         }
     }
 
-    /// @dev e^(x96 / 2^96) * 1e18 rounded down, for x96 in Q96 inside expWad's domain (callers
+    /// @dev e^(x96 / 2^96) * 1e18 (error as expWad), for x96 in Q96 inside expWad's domain (callers
     ///      check it): x = k ln2 + r with |r| <= ln2 / 2; e^r by the [6/6] Padé approximant
     ///      (E(r^2) + r O(r^2)) / (E(r^2) - r O(r^2)); one shift applies 2^k and 1e18 together.
     function _expQ96(int256 x96) private pure returns (int256 result) {
