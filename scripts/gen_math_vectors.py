@@ -12,7 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.differential import FUNCTIONS, MathOracle, edge_cases  # noqa: E402
+from offchain.twins import MATH_FUNCTIONS  # noqa: E402
+from tests.differential import MathOracle, edge_cases  # noqa: E402
 
 WAD = 10**18
 ANCHORS = {
@@ -26,7 +27,7 @@ ANCHORS = {
 def main() -> int:
     oracle = MathOracle()
     out = []
-    for fn in FUNCTIONS:
+    for fn in MATH_FUNCTIONS:
         inputs = [[a] for a in ANCHORS[1]] if fn.arity == 1 else list(ANCHORS[2])
         inputs += list(edge_cases(fn))[:: 3 if fn.arity == 1 else 40]
         for args in inputs:

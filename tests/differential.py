@@ -9,46 +9,18 @@ more than the EVM call itself.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-
-from eth_utils import keccak
+from collections.abc import Iterator, Sequence
 
 from offchain import constants as C
-from offchain import fixedpoint
 from offchain._utils.intmath import INT256_MAX, INT256_MIN
 from offchain.errors import decode_revert
 from offchain.evm import LocalEVM
+from offchain.twins import TwinFunction
 
 Outcome = tuple[str, object]
 """("value", int) or ("error", exception): what one side did with one input."""
 
 
-@dataclass(frozen=True)
-class MathFunction:
-    """One FixedPointMath function: its Solidity name, arity and Python twin."""
-
-    name: str
-    arity: int
-    twin: Callable[..., int]
-
-    @property
-    def selector(self) -> bytes:
-        return keccak(text=f"{self.name}({','.join(['int256'] * self.arity)})")[:4]
-
-
-FUNCTIONS: tuple[MathFunction, ...] = (
-    MathFunction("mulWadDown", 2, fixedpoint.mul_wad_down),
-    MathFunction("mulWadUp", 2, fixedpoint.mul_wad_up),
-    MathFunction("divWadDown", 2, fixedpoint.div_wad_down),
-    MathFunction("divWadUp", 2, fixedpoint.div_wad_up),
-    MathFunction("expWad", 1, fixedpoint.exp_wad),
-    MathFunction("lnWad", 1, fixedpoint.ln_wad),
-    MathFunction("sqrtWad", 1, fixedpoint.sqrt_wad),
-    MathFunction("normCdfWad", 1, fixedpoint.norm_cdf_wad),
-    MathFunction("normPdfWad", 1, fixedpoint.norm_pdf_wad),
-)
-BY_NAME = {f.name: f for f in FUNCTIONS}
 
 
 class MathOracle:
@@ -58,7 +30,7 @@ class MathOracle:
         self.evm = LocalEVM()
         self.address = self.evm.deploy("MathHarness")
 
-    def onchain(self, fn: MathFunction, args: Sequence[int]) -> Outcome:
+    def onchain(self, fn: TwinFunction, args: Sequence[int]) -> Outcome:
         calldata = fn.selector + b"".join(a.to_bytes(32, "big", signed=True) for a in args)
         success, data, _gas = self.evm.call_raw(self.address, calldata)
         if success:
@@ -66,13 +38,13 @@ class MathOracle:
         return ("error", decode_revert(data))
 
     @staticmethod
-    def offchain(fn: MathFunction, args: Sequence[int]) -> Outcome:
+    def offchain(fn: TwinFunction, args: Sequence[int]) -> Outcome:
         try:
             return ("value", fn.twin(*args))
         except Exception as exc:  # noqa: BLE001 - the error itself is the outcome compared
             return ("error", exc)
 
-    def mismatch(self, fn: MathFunction, args: Sequence[int]) -> str | None:
+    def mismatch(self, fn: TwinFunction, args: Sequence[int]) -> str | None:
         """None when both sides agree, else a one-line description of the disagreement."""
         chain, python = self.onchain(fn, args), self.offchain(fn, args)
         if chain == python:
@@ -95,7 +67,7 @@ def edge_values() -> list[int]:
     return sorted({min(INT256_MAX, max(INT256_MIN, a + d)) for a in anchors for d in (-2, -1, 0, 1, 2)})
 
 
-def random_args(rng: random.Random, fn: MathFunction) -> list[int]:
+def random_args(rng: random.Random, fn: TwinFunction) -> list[int]:
     """One random argument list, biased toward the regions where bugs live."""
     if fn.arity == 2 and rng.random() < 0.3:
         return _near_overflow_pair(rng, fn)
@@ -117,14 +89,14 @@ def random_int256(rng: random.Random) -> int:
     return -magnitude - (rng.random() < 0.01) if rng.random() < 0.5 else magnitude
 
 
-def run_campaign(oracle: MathOracle, fn: MathFunction, count: int, seed: int) -> tuple[int, list[str]]:
+def run_campaign(oracle: MathOracle, fn: TwinFunction, count: int, seed: int) -> tuple[int, list[str]]:
     """Run ``count`` random cases of ``fn``; return (cases run, mismatch descriptions)."""
     rng = random.Random(seed)
     mismatches = [m for m in (oracle.mismatch(fn, random_args(rng, fn)) for _ in range(count)) if m]
     return count, mismatches
 
 
-def edge_cases(fn: MathFunction) -> Iterator[list[int]]:
+def edge_cases(fn: TwinFunction) -> Iterator[list[int]]:
     """Every edge value (unary), or every pair from a thinned edge grid (binary)."""
     if fn.arity == 1:
         yield from ([v] for v in _EDGES)
@@ -133,7 +105,7 @@ def edge_cases(fn: MathFunction) -> Iterator[list[int]]:
     yield from ([x, y] for x in grid for y in grid)
 
 
-def _near_overflow_pair(rng: random.Random, fn: MathFunction) -> list[int]:
+def _near_overflow_pair(rng: random.Random, fn: TwinFunction) -> list[int]:
     """Operands whose product (mul) or scaled numerator (div) sits at the int256 boundary."""
     if fn.name.startswith("div"):
         x = rng.choice([C.WAD_SCALE_MAX, -C.WAD_SCALE_MAX]) + rng.randint(-2, 2)
