@@ -79,6 +79,36 @@ class GM_SqrtUndefined(GridMarginError):
     arg_types = ("int256",)
 
 
+
+class GM_ForwardOutOfRange(GridMarginError):
+    """``black76``: the forward is outside [1, B76_PRICE_MAX] (wei; B76_PRICE_MAX = 1e36, i.e. 1e18)."""
+
+    arg_types = ("int256",)
+
+
+class GM_StrikeOutOfRange(GridMarginError):
+    """``black76``: the strike is outside [1, B76_PRICE_MAX] (wei; B76_PRICE_MAX = 1e36, i.e. 1e18)."""
+
+    arg_types = ("int256",)
+
+
+class GM_VolatilityOutOfRange(GridMarginError):
+    """``black76``: sigma * sqrt(T) is outside [0, B76_SIGMA_SQRT_T_MAX] (= 100e18)."""
+
+    arg_types = ("int256",)
+
+
+class GM_DiscountOutOfRange(GridMarginError):
+    """``black76``: the discount factor is outside [1, 1e18] (wei, i.e. (0, 1])."""
+
+    arg_types = ("int256",)
+
+
+class GM_LogMoneynessOutOfRange(GridMarginError):
+    """``black76``: ln(F/K) is outside [-B76_LOG_MONEYNESS_MAX, B76_LOG_MONEYNESS_MAX] (= 100e18)."""
+
+    arg_types = ("int256",)
+
 class UnknownRevert(Exception):
     """Revert data that matches no gridmargin error (a panic, a plain revert, or foreign data)."""
 

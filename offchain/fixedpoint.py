@@ -87,6 +87,7 @@ __all__ = [
     "sqrt_wad",
     "norm_cdf_wad",
     "norm_pdf_wad",
+    "exp_q96",
 ]
 
 
@@ -119,13 +120,13 @@ def exp_wad(x: int) -> int:
     Domain: x <= EXP_MAX_INPUT (~135.3e18), else GM_ExpOverflow(x); 0 for x < EXP_ZERO_INPUT (-42e18).
     Error: between 1 wei + 2e-19 relative below and 2e-19 relative above the true value
     (approximation, then truncation).
-    Method: see :func:`_exp_q96`.
+    Method: see :func:`exp_q96`.
     """
     if x < EXP_ZERO_INPUT:
         return 0
     if x > EXP_MAX_INPUT:
         raise GM_ExpOverflow(x)
-    return _exp_q96(sdiv(x << 78, POW5_18))
+    return exp_q96(sdiv(x << 78, POW5_18))
 
 
 def ln_wad(x: int) -> int:
@@ -190,6 +191,25 @@ def norm_pdf_wad(x: int) -> int:
     return mul_wad_down(exp_wad(-sdiv(x * x, 2 * WAD)), INV_SQRT_2PI_WAD)
 
 
+def exp_q96(x96: int) -> int:
+    """e^(x96 / 2^96) * 1e18: :func:`exp_wad`'s core, for callers holding the exponent in Q96
+    (:mod:`offchain.black76` passes -d^2/2 without a round trip through wad).
+
+    No domain check: the caller keeps x96 within exp_wad's domain (EXP_ZERO_INPUT..EXP_MAX_INPUT in
+    Q96). Error as exp_wad. Method: x = k ln2 + r with |r| <= ln2/2; e^r by the [6/6] Padé
+    approximant (E(r^2) + r O(r^2)) / (E(r^2) - r O(r^2)); one shift applies 2^k and 1e18 together.
+    """
+    k = (x96 * INV_LN2_X96 + (1 << 191)) >> 192
+    r = x96 - k * LN2_X96
+    z = (r * r) >> 96
+    even = EXP_E0_X96 + ((z * (EXP_E1_X96 + ((z * (EXP_E2_X96 + ((z * EXP_E3_X96) >> 96))) >> 96))) >> 96)
+    odd = (r * (EXP_O0_X96 + ((z * (EXP_O1_X96 + ((z * EXP_O2_X96) >> 96))) >> 96))) >> 96
+    scaled = sdiv((even + odd) * EXP_SCALE, even - odd)
+    if k >= 78:
+        return scaled << (k - 78)
+    return scaled >> (78 - k)
+
+
 def _mul_checked(x: int, y: int) -> int:
     product = x * y
     if product < INT256_MIN or product > INT256_MAX:
@@ -208,7 +228,7 @@ def _scaled_numerator(x: int, y: int) -> int:
 def _norm_tail(t: int) -> int:
     """Phi(-t) in wad for 0 <= t < CDF_CUTOFF: e^(-t^2/2) P(t) / Q(t), truncated."""
     u = sdiv(t << 96, WAD)
-    damp = _exp_q96(-((u * u) >> 97))
+    damp = exp_q96(-((u * u) >> 97))
     num = CDF_P7_X96
     for c in (CDF_P6_X96, CDF_P5_X96, CDF_P4_X96, CDF_P3_X96, CDF_P2_X96, CDF_P1_X96, CDF_P0_X96):
         num = c + ((u * num) >> 96)
@@ -216,23 +236,6 @@ def _norm_tail(t: int) -> int:
     for c in (CDF_Q7_X96, CDF_Q6_X96, CDF_Q5_X96, CDF_Q4_X96, CDF_Q3_X96, CDF_Q2_X96, CDF_Q1_X96, CDF_Q0_X96):
         den = c + ((u * den) >> 96)
     return sdiv(damp * num, den)
-
-
-def _exp_q96(x96: int) -> int:
-    """e^(x96 / 2^96) * 1e18 (error as exp_wad), x96 in Q96 inside exp_wad's domain (callers check it).
-
-    x = k ln2 + r with |r| <= ln2/2; e^r by the [6/6] Padé approximant
-    (E(r^2) + r O(r^2)) / (E(r^2) - r O(r^2)); one shift applies 2^k and 1e18 together.
-    """
-    k = (x96 * INV_LN2_X96 + (1 << 191)) >> 192
-    r = x96 - k * LN2_X96
-    z = (r * r) >> 96
-    even = EXP_E0_X96 + ((z * (EXP_E1_X96 + ((z * (EXP_E2_X96 + ((z * EXP_E3_X96) >> 96))) >> 96))) >> 96)
-    odd = (r * (EXP_O0_X96 + ((z * (EXP_O1_X96 + ((z * EXP_O2_X96) >> 96))) >> 96))) >> 96
-    scaled = sdiv((even + odd) * EXP_SCALE, even - odd)
-    if k >= 78:
-        return scaled << (k - 78)
-    return scaled >> (78 - k)
 
 
 def _log2(x: int) -> int:

@@ -46,7 +46,7 @@ class Bench:
 
 
 def _log_uniform(rng: random.Random, max_bits: int = 255) -> int:
-    return rng.getrandbits(rng.randint(1, max_bits))
+    return max(1, rng.getrandbits(rng.randint(1, max_bits)))
 
 
 def _mul_ref(x: int, y: int) -> mp.mpf:

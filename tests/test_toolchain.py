@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -9,8 +10,15 @@ import pytest
 import solcx
 from eth_abi.exceptions import EncodingError
 from packaging.version import Version
+from web3.exceptions import ContractCustomError
 
-from offchain.errors import GM_DivWadByZero, GM_MulWadOverflow, UnknownRevert
+from offchain.chain import deploy, start_anvil
+from offchain.errors import (
+    GM_DivWadByZero,
+    GM_MulWadOverflow,
+    UnknownRevert,
+    decode_revert,
+)
 from offchain.evm import ExecutionHalted, LocalEVM
 
 SHIM = Path(__file__).resolve().parent.parent / "scripts" / "solc"
@@ -26,21 +34,42 @@ def test_shim_version_in_py_solc_x_format() -> None:
 
 
 def test_shim_is_installed_for_py_solc_x() -> None:
-    assert solcx.install.get_executable("0.8.28").resolve() == SHIM.resolve()
+    installed = solcx.install.get_executable("0.8.28")  # ~/.solcx/solc-v0.8.28, linked by `make setup`
+    assert solcx.wrapper.get_solc_version(installed, with_commit_hash=True) == Version("0.8.28+commit.7893614a")
 
 
 def test_shim_rejects_unknown_options() -> None:
-    result = subprocess.run([SHIM, "--no-such-flag"], capture_output=True, text=True)
+    result = subprocess.run([SHIM, "--no-such-flag"], capture_output=True, text=True, check=False)
     assert result.returncode == 1
     assert "unrecognised option '--no-such-flag'" in result.stderr
 
 
 def test_shim_combined_json_through_py_solc_x() -> None:
-    source = "// SPDX-License-Identifier: MIT\npragma solidity 0.8.28;\ncontract Two { function two() external pure returns (uint) { return 2; } }"
+    source = (
+        "// SPDX-License-Identifier: MIT\npragma solidity 0.8.28;\n"
+        "contract Two { function two() external pure returns (uint) { return 2; } }"
+    )
     out = solcx.compile_source(source, output_values=["abi", "bin", "bin-runtime"], solc_binary=SHIM, optimize=True)
     two = out["<stdin>:Two"]
     assert [f["name"] for f in two["abi"]] == ["two"]
     assert two["bin"] and two["bin-runtime"] and two["bin"] != two["bin-runtime"]
+
+
+def test_shim_standard_json_reads_imports_from_include_paths(tmp_path: Path) -> None:
+    header = "// SPDX-License-Identifier: MIT\npragma solidity 0.8.28;\n"
+    (tmp_path / "lib" / "ext").mkdir(parents=True)
+    (tmp_path / "lib" / "ext" / "E.sol").write_text(header + "contract E {}")
+    source = header + 'import {E} from "ext/E.sol";\ncontract A is E {}'
+    request = {
+        "language": "Solidity",
+        "sources": {"A.sol": {"content": source}},
+        "settings": {"outputSelection": {"*": {"*": ["abi"]}}},
+    }
+    command = [SHIM, "--standard-json", "--base-path", tmp_path, "--include-path", tmp_path / "lib"]
+    result = subprocess.run(command, input=json.dumps(request), capture_output=True, text=True, check=True)
+    output = json.loads(result.stdout)
+    assert [e for e in output.get("errors", []) if e["severity"] == "error"] == []
+    assert sorted(output["contracts"]) == ["A.sol", "ext/E.sol"]
 
 
 @pytest.fixture(scope="module")
@@ -99,11 +128,6 @@ def test_local_evm_argument_checks(evm: LocalEVM, harness: str) -> None:
 
 
 def test_anvil_deploy_and_call() -> None:
-    from web3.exceptions import ContractCustomError
-
-    from offchain.chain import deploy, start_anvil
-    from offchain.errors import decode_revert
-
     with start_anvil() as w3:
         assert w3.eth.chain_id == 31337
         harness = deploy(w3, "MathHarness")

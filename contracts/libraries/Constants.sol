@@ -97,3 +97,23 @@ int256 constant CDF_Q6_X96 = 743370148218398461941469795;
 int256 constant CDF_Q7_X96 = 65735317894126214416778421;
 /// @dev Phi(-t) e^(t^2/2) rational [7/8] denominator, t^8 coefficient.
 int256 constant CDF_Q8_X96 = 2710099486217594718775905;
+/// @dev Black76: largest forward or strike (1e18 in wad); keeps F * e * r (< 1.9e73) inside int256.
+int256 constant B76_PRICE_MAX = 1000000000000000000000000000000000000;
+/// @dev Black76: largest sigma * sqrt(T) (100 in wad); call and put are D*F and D*K long before.
+int256 constant B76_SIGMA_SQRT_T_MAX = 100000000000000000000;
+/// @dev Black76: largest |ln(F/K)| accepted (100 in wad; ln(B76_PRICE_MAX / 1 wei) = 82.9).
+int256 constant B76_LOG_MONEYNESS_MAX = 100000000000000000000;
+/// @dev Black76 bounds hold when the given ln(F/K) is within this many wei of the true one.
+int256 constant B76_LOG_MONEYNESS_TOLERANCE = 4;
+/// @dev Black76 error bound, wei per 1e18 of forward (exp truncation, fit, Q64 ratios: < 1.43e-18 F).
+int256 constant B76_ERR_FORWARD = 2;
+/// @dev Black76 error bound, wei per 1e18 of strike: 2 * B76_LOG_MONEYNESS_TOLERANCE + 2 (fit, cutoff).
+int256 constant B76_ERR_STRIKE = 10;
+/// @dev Black76 error bound, constant part in wei (the Q32 accumulator truncates by < 2^-32 wei).
+int256 constant B76_ERR_WEI = 1;
+/// @dev CDF_CUTOFF in Black76's d units, wad * 2^78 (d / 5^18 is d in Q96).
+int256 constant B76_D_CUTOFF = 2871198821584744289927168000000000000000000;
+/// @dev 1e18 * 2^32: (discount * Q32-wei value) / B76_Q32_WAD is wei; also F * e * r64 / it is Q32 wei.
+int256 constant B76_Q32_WAD = 4294967296000000000000000000;
+/// @dev B76_Q32_WAD / 2, added before dividing to round to nearest.
+int256 constant B76_Q32_HALF_WAD = 2147483648000000000000000000;

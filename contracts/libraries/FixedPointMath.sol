@@ -55,7 +55,7 @@ library FixedPointMath {
     /// @notice e^(x / 1e18) * 1e18.
     /// @dev Domain x <= EXP_MAX_INPUT (~135.3e18), else GM_ExpOverflow(x); returns 0 below
     ///      EXP_ZERO_INPUT (-42e18). Error: between 1 wei + 2e-19 relative below and 2e-19 relative
-    ///      above the true value (approximation, then truncation). Method: see `_expQ96`.
+    ///      above the true value (approximation, then truncation). Method: see `expQ96`.
     function expWad(int256 x) internal pure returns (int256 result) {
         if (x < EXP_ZERO_INPUT) return 0;
         if (x > EXP_MAX_INPUT) revert GM_ExpOverflow(x);
@@ -63,7 +63,7 @@ library FixedPointMath {
         assembly ("memory-safe") {
             x96 := sdiv(shl(78, x), POW5_18)
         }
-        return _expQ96(x96);
+        return expQ96(x96);
     }
 
     /// @notice ln(x / 1e18) * 1e18.
@@ -125,6 +125,27 @@ library FixedPointMath {
         }
     }
 
+    /// @notice e^(x96 / 2^96) * 1e18: `expWad`'s core, for callers that hold the exponent in Q96
+    ///         (`Black76` passes -d^2/2 without a round trip through wad).
+    /// @dev No domain check: the caller keeps x96 within expWad's domain, i.e. between
+    ///      EXP_ZERO_INPUT and EXP_MAX_INPUT in Q96. Error as expWad. Method: x = k ln2 + r with
+    ///      |r| <= ln2 / 2; e^r by the [6/6] Padé approximant (E(r^2) + r O(r^2)) / (E(r^2) - r O(r^2));
+    ///      one shift applies 2^k and 1e18 together.
+    function expQ96(int256 x96) internal pure returns (int256 result) {
+        assembly ("memory-safe") {
+            let k := sar(192, add(mul(x96, INV_LN2_X96), shl(191, 1)))
+            let r := sub(x96, mul(k, LN2_X96))
+            let z := sar(96, mul(r, r))
+            let even := add(EXP_E0_X96, sar(96, mul(z, add(EXP_E1_X96, sar(96, mul(z, add(EXP_E2_X96, sar(96, mul(z, EXP_E3_X96)))))))))
+            let odd := sar(96, mul(r, add(EXP_O0_X96, sar(96, mul(z, add(EXP_O1_X96, sar(96, mul(z, EXP_O2_X96))))))))
+            // scaled = e^r * 1e18 * 2^78; the shift by k - 78 applies 2^k.
+            let scaled := sdiv(mul(add(even, odd), EXP_SCALE), sub(even, odd))
+            switch slt(k, 78)
+            case 0 { result := shl(sub(k, 78), scaled) }
+            default { result := shr(sub(78, k), scaled) }
+        }
+    }
+
     /// @dev x * y, reverting GM_MulWadOverflow(x, y) when it does not fit in int256.
     function _mulChecked(int256 x, int256 y) private pure returns (int256 product) {
         bool overflow;
@@ -155,7 +176,7 @@ library FixedPointMath {
             u := sdiv(shl(96, t), WAD)
             exponent := sub(0, shr(97, mul(u, u)))
         }
-        int256 damp = _expQ96(exponent);
+        int256 damp = expQ96(exponent);
         assembly ("memory-safe") {
             let num := add(CDF_P6_X96, sar(96, mul(u, CDF_P7_X96)))
             num := add(CDF_P5_X96, sar(96, mul(u, num)))
@@ -173,24 +194,6 @@ library FixedPointMath {
             den := add(CDF_Q1_X96, sar(96, mul(u, den)))
             den := add(CDF_Q0_X96, sar(96, mul(u, den)))
             tail := sdiv(mul(damp, num), den)
-        }
-    }
-
-    /// @dev e^(x96 / 2^96) * 1e18 (error as expWad), for x96 in Q96 inside expWad's domain (callers
-    ///      check it): x = k ln2 + r with |r| <= ln2 / 2; e^r by the [6/6] Padé approximant
-    ///      (E(r^2) + r O(r^2)) / (E(r^2) - r O(r^2)); one shift applies 2^k and 1e18 together.
-    function _expQ96(int256 x96) private pure returns (int256 result) {
-        assembly ("memory-safe") {
-            let k := sar(192, add(mul(x96, INV_LN2_X96), shl(191, 1)))
-            let r := sub(x96, mul(k, LN2_X96))
-            let z := sar(96, mul(r, r))
-            let even := add(EXP_E0_X96, sar(96, mul(z, add(EXP_E1_X96, sar(96, mul(z, add(EXP_E2_X96, sar(96, mul(z, EXP_E3_X96)))))))))
-            let odd := sar(96, mul(r, add(EXP_O0_X96, sar(96, mul(z, add(EXP_O1_X96, sar(96, mul(z, EXP_O2_X96))))))))
-            // scaled = e^r * 1e18 * 2^78; the shift by k - 78 applies 2^k.
-            let scaled := sdiv(mul(add(even, odd), EXP_SCALE), sub(even, odd))
-            switch slt(k, 78)
-            case 0 { result := shl(sub(k, 78), scaled) }
-            default { result := shr(sub(78, k), scaled) }
         }
     }
 

@@ -1,0 +1,49 @@
+# gridmargin: every target sets itself up first; only python3 (3.11+), node/npm and make are needed.
+# Setup is idempotent: the Python and npm installs re-run only when their manifests change.
+
+VENV := .venv
+PY := $(VENV)/bin/python
+SOLCX_DIR := $(or $(SOLCX_BINARY_PATH),$(HOME)/.solcx)
+SOLC_LINK := $(SOLCX_DIR)/solc-v0.8.28
+N ?= 1000000
+
+# anvil, forge and cast from npm (@foundry-rs/*) for every recipe and the tools they start.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+
+.PHONY: setup solc-link build test demo fuzz bench
+
+setup: $(VENV)/.stamp-python node_modules/.package-lock.json solc-link
+
+$(PY):
+	python3 -m venv $(VENV)
+
+$(VENV)/.stamp-python: pyproject.toml constraints.txt | $(PY)
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev,ape]'
+	touch $@
+
+# npm ci rewrites node_modules/.package-lock.json, so this also re-runs if node_modules is deleted.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# py-solc-x (and ape-solidity) treat solc 0.8.28 as installed when this link exists.
+solc-link:
+	@mkdir -p $(SOLCX_DIR)
+	@[ "$$(readlink '$(SOLC_LINK)')" = "$(CURDIR)/scripts/solc" ] || ln -sfn "$(CURDIR)/scripts/solc" "$(SOLC_LINK)"
+
+build: setup
+	$(PY) scripts/build_artifacts.py
+
+# The plain suite runs without ape's pytest plugin (pyproject addopts); the ape tests need it.
+test: setup
+	$(PY) -m pytest -q -m 'not ape'
+	$(PY) -m pytest -q -p ape_test -m ape
+
+demo: setup
+	$(VENV)/bin/gridmargin demo
+
+fuzz: setup
+	$(PY) scripts/fuzz_math.py --n $(N)
+
+bench: setup
+	$(PY) scripts/bench_math.py

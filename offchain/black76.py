@@ -1,0 +1,208 @@
+"""Black-76 call and put prices: the exact twin of ``contracts/libraries/Black76.sol``.
+
+Every function returns the integers its Solidity twin returns and raises the exception its twin
+reverts with (same name, same arguments). Functions come in the same order as in the Solidity file
+and perform the same integer operations (``sdiv`` where Solidity divides signed values; ``//`` only
+on non-negative operands, where it equals the EVM's ``div``). Floats never enter this module.
+
+Model (all values wad, 1e18 = 1.0): forward F, strike K, total standard deviation
+s = sigma * sqrt(T), discount factor D. With x = ln(F/K), d1 = x/s + s/2, d2 = d1 - s:
+
+    call = D (F N(d1) - K N(d2)),    put = call - D (F - K).
+
+Method: N(d) = H(d) - sgn(d) T(|d|) with T(t) = Phi(-t) = e^(-t^2/2) R(t), R the library's [7/8]
+rational (the constants of ``norm_cdf_wad``). Since K e^(-d2^2/2) = F e^(-d1^2/2), both tails share
+one exponential E = e^(-d1^2/2):
+
+    call = F H(d1) - K H(d2) + F E (sgn(d2) R(|d2|) - sgn(d1) R(|d1|))    (times D),
+
+so a (strike, scenario) pair costs one exponential, two rationals and no logarithm when the caller
+supplies x (``ln F`` per scenario minus ``ln K`` per strike). d is held in wad * 2^78 units, where
+d1 - d2 = s is exact; the undiscounted call is accumulated in Q32 wei and clamped to the
+no-arbitrage interval [max(F - K, 0), F] before the discount is applied once.
+
+Error bound (docs/black76.md derives it). For x within B76_LOG_MONEYNESS_TOLERANCE (4) wei of
+ln(F/K), the undiscounted call and put are each within
+
+    err = 2e-18 F + 1e-17 K + 1 wei          (B76_ERR_FORWARD, B76_ERR_STRIKE, B76_ERR_WEI)
+
+of the true Black-76 value; :func:`call_put_bounds` turns this into a guaranteed bracket.
+"""
+
+from __future__ import annotations
+
+from offchain._utils.intmath import sdiv
+from offchain.constants import (
+    B76_D_CUTOFF,
+    B76_ERR_FORWARD,
+    B76_ERR_STRIKE,
+    B76_ERR_WEI,
+    B76_LOG_MONEYNESS_MAX,
+    B76_PRICE_MAX,
+    B76_Q32_HALF_WAD,
+    B76_Q32_WAD,
+    B76_SIGMA_SQRT_T_MAX,
+    CDF_P0_X96,
+    CDF_P1_X96,
+    CDF_P2_X96,
+    CDF_P3_X96,
+    CDF_P4_X96,
+    CDF_P5_X96,
+    CDF_P6_X96,
+    CDF_P7_X96,
+    CDF_Q0_X96,
+    CDF_Q1_X96,
+    CDF_Q2_X96,
+    CDF_Q3_X96,
+    CDF_Q4_X96,
+    CDF_Q5_X96,
+    CDF_Q6_X96,
+    CDF_Q7_X96,
+    CDF_Q8_X96,
+    POW5_18,
+    WAD,
+)
+from offchain.errors import (
+    GM_DiscountOutOfRange,
+    GM_ForwardOutOfRange,
+    GM_LogMoneynessOutOfRange,
+    GM_StrikeOutOfRange,
+    GM_VolatilityOutOfRange,
+)
+from offchain.fixedpoint import exp_q96, ln_wad
+
+__all__ = ["log_moneyness", "call_put", "call_put_bounds", "price", "price_bounds"]
+
+
+def log_moneyness(forward: int, strike: int) -> int:
+    """ln(F/K) in wad, as ``ln_wad(F) - ln_wad(K)``: within 1.2 wei of the true value.
+
+    The margin engine computes ``ln_wad`` of each scenario forward once and of each strike once and
+    subtracts; this is that subtraction for one pair. Raises GM_ForwardOutOfRange(F) /
+    GM_StrikeOutOfRange(K) outside [1, B76_PRICE_MAX].
+    """
+    _check_forward_strike(forward, strike)
+    return ln_wad(forward) - ln_wad(strike)
+
+
+def call_put(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int, discount: int) -> tuple[int, int]:
+    """(call, put) Black-76 prices in wad, rounded to nearest, given ln_fk = ln(F/K).
+
+    Inputs: ln_fk in [-100e18, 100e18] (GM_LogMoneynessOutOfRange), forward and strike in
+    [1, 1e36] (GM_ForwardOutOfRange, GM_StrikeOutOfRange), sigma_sqrt_t in [0, 100e18]
+    (GM_VolatilityOutOfRange), discount in [1, 1e18] (GM_DiscountOutOfRange), checked in that order.
+    sigma_sqrt_t == 0 gives the intrinsic values D max(F - K, 0), D max(K - F, 0) rounded to nearest.
+    Results lie in [D max(F-K, 0), D F] and [D max(K-F, 0), D K] (each rounded to nearest), and
+    call - put equals D (F - K) to within 1 wei. Error: D * err (module docstring) + 0.5 wei.
+    """
+    _check_inputs(ln_fk, forward, strike, sigma_sqrt_t, discount)
+    call_q = _call_q32(ln_fk, forward, strike, sigma_sqrt_t)
+    put_q = call_q - ((forward - strike) << 32)
+    return (discount * call_q + B76_Q32_HALF_WAD) // B76_Q32_WAD, (discount * put_q + B76_Q32_HALF_WAD) // B76_Q32_WAD
+
+
+def call_put_bounds(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int, discount: int) -> tuple[int, int, int, int]:
+    """(call_low, call_high, put_low, put_high): integers bracketing the true Black-76 prices.
+
+    Inputs and errors as :func:`call_put`. Guarantee, when ln_fk is within
+    B76_LOG_MONEYNESS_TOLERANCE wei of ln(F/K): call_low <= call <= call_high and
+    put_low <= put <= put_high, with floor(D max(F - K, 0)) <= call_low, call_high <= ceil(D F),
+    floor(D max(K - F, 0)) <= put_low, put_high <= ceil(D K) (D x means D x / 1e18). Value long
+    positions at the low end and short positions at the high end. The undiscounted band is
+    [c - err, c + err] around the undiscounted call c (err = 0 when sigma_sqrt_t == 0), clamped to
+    the no-arbitrage interval, then discounted rounding outward; the put band is the call band
+    minus F - K (put-call parity holds exactly before the discount).
+    """
+    _check_inputs(ln_fk, forward, strike, sigma_sqrt_t, discount)
+    call_q = _call_q32(ln_fk, forward, strike, sigma_sqrt_t)
+    err = 0
+    if sigma_sqrt_t != 0:
+        err = ((forward * B76_ERR_FORWARD + strike * B76_ERR_STRIKE) << 32) // WAD + (B76_ERR_WEI << 32)
+    parity = (forward - strike) << 32
+    low = max(call_q - err, max(parity, 0))
+    high = min(call_q + err, forward << 32)
+    up = B76_Q32_WAD - 1
+    return (
+        discount * low // B76_Q32_WAD,
+        (discount * high + up) // B76_Q32_WAD,
+        discount * (low - parity) // B76_Q32_WAD,
+        (discount * (high - parity) + up) // B76_Q32_WAD,
+    )
+
+
+def price(forward: int, strike: int, sigma_sqrt_t: int, discount: int) -> tuple[int, int]:
+    """:func:`call_put` with ln(F/K) from :func:`log_moneyness` (two logarithms more)."""
+    return call_put(log_moneyness(forward, strike), forward, strike, sigma_sqrt_t, discount)
+
+
+def price_bounds(forward: int, strike: int, sigma_sqrt_t: int, discount: int) -> tuple[int, int, int, int]:
+    """:func:`call_put_bounds` with ln(F/K) from :func:`log_moneyness` (within 1.2 wei: the bracket holds)."""
+    return call_put_bounds(log_moneyness(forward, strike), forward, strike, sigma_sqrt_t, discount)
+
+
+def _check_forward_strike(forward: int, strike: int) -> None:
+    if not 0 < forward <= B76_PRICE_MAX:
+        raise GM_ForwardOutOfRange(forward)
+    if not 0 < strike <= B76_PRICE_MAX:
+        raise GM_StrikeOutOfRange(strike)
+
+
+def _check_inputs(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int, discount: int) -> None:
+    if not -B76_LOG_MONEYNESS_MAX <= ln_fk <= B76_LOG_MONEYNESS_MAX:
+        raise GM_LogMoneynessOutOfRange(ln_fk)
+    _check_forward_strike(forward, strike)
+    if not 0 <= sigma_sqrt_t <= B76_SIGMA_SQRT_T_MAX:
+        raise GM_VolatilityOutOfRange(sigma_sqrt_t)
+    if not 0 < discount <= WAD:
+        raise GM_DiscountOutOfRange(discount)
+
+
+def _call_q32(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int) -> int:
+    """Undiscounted call in Q32 wei (wei * 2^32), clamped to [max(F - K, 0), F] * 2^32.
+
+    d1, d2 in wad * 2^78 units: q = x / s exactly up to 2^-78 wei, h = s / 2 exactly, so
+    d1 - d2 = s and (d1^2 - d2^2) / 2 = x up to s * 1e-18 * 2^-78. A d with |d| >= CDF_CUTOFF
+    contributes no tail (its tail is below 1.1e-21 of its prefactor; if |d1| is past the cutoff the
+    shared exponential is below 2.5e-20 and both tails are dropped).
+    """
+    intrinsic = max(forward - strike, 0) << 32
+    if sigma_sqrt_t == 0:
+        return intrinsic
+    q = sdiv((ln_fk * WAD) << 78, sigma_sqrt_t)
+    h = sigma_sqrt_t << 77
+    d1 = q + h
+    d2 = q - h
+    weighted = 0
+    a = abs(d1)
+    if a < B76_D_CUTOFF:
+        u1 = a // POW5_18
+        damp = exp_q96(-((u1 * u1) >> 97))
+        ratio_a = _tail_ratio(u1)
+        b = abs(d2)
+        ratio_b = _tail_ratio(b // POW5_18) if b < B76_D_CUTOFF else 0
+        if d2 >= 0:
+            ratio = ratio_b - ratio_a  # put = F E (R(d2) - R(d1))
+        elif d1 < 0:
+            ratio = ratio_a - ratio_b  # call = F E (R(|d1|) - R(|d2|))
+        else:
+            ratio = ratio_a + ratio_b  # F - call = K - put = F E (R(d1) + R(|d2|))
+        if ratio > 0:
+            weighted = forward * damp * ratio // B76_Q32_WAD
+    if d2 >= 0:
+        call = ((forward - strike) << 32) + weighted
+    elif d1 < 0:
+        call = weighted
+    else:
+        call = (forward << 32) - weighted
+    return min(max(call, intrinsic), forward << 32)
+
+
+def _tail_ratio(u: int) -> int:
+    """R(t) = Phi(-t) e^(t^2/2) = P(t) / Q(t) in Q64, for u = t in Q96, 0 <= t < CDF_CUTOFF."""
+    num = CDF_P7_X96
+    for c in (CDF_P6_X96, CDF_P5_X96, CDF_P4_X96, CDF_P3_X96, CDF_P2_X96, CDF_P1_X96, CDF_P0_X96):
+        num = c + ((u * num) >> 96)
+    den = CDF_Q8_X96
+    for c in (CDF_Q7_X96, CDF_Q6_X96, CDF_Q5_X96, CDF_Q4_X96, CDF_Q3_X96, CDF_Q2_X96, CDF_Q1_X96, CDF_Q0_X96):
+        den = c + ((u * den) >> 96)
+    return (num << 64) // den
