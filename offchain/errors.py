@@ -109,6 +109,156 @@ class GM_LogMoneynessOutOfRange(GridMarginError):
 
     arg_types = ("int256",)
 
+class GM_TooManyPositions(GridMarginError):
+    """Margin engine: The portfolio holds more option series than the engine's gas bound allows."""
+
+    arg_types = ('uint256', 'uint256')
+
+
+class GM_PositionsNotSorted(GridMarginError):
+    """Margin engine: Portfolio.positions must be strictly increasing by underlying; `index` breaks the order."""
+
+    arg_types = ('uint256',)
+
+
+class GM_UnknownUnderlying(GridMarginError):
+    """Margin engine: No market state or grid parameters exist for this underlying index."""
+
+    arg_types = ('uint256',)
+
+
+class GM_SpotNonPositive(GridMarginError):
+    """Margin engine: The spot of an underlying must be positive."""
+
+    arg_types = ('uint256', 'int256')
+
+
+class GM_RateOutOfRange(GridMarginError):
+    """Margin engine: The rate of an underlying must lie in [0, 1e18]."""
+
+    arg_types = ('uint256', 'int256')
+
+
+class GM_OptionsNotCanonical(GridMarginError):
+    """Margin engine: Options must be strictly increasing by (expiry, strike, isCall) with non-zero size; `index` breaks it."""
+
+    arg_types = ('uint256', 'uint256')
+
+
+class GM_OptionExpired(GridMarginError):
+    """Margin engine: An option's expiry is not after the market timestamp."""
+
+    arg_types = ('uint256', 'uint64', 'uint256')
+
+
+class GM_MissingVol(GridMarginError):
+    """Margin engine: The market has no implied volatility for an option's expiry."""
+
+    arg_types = ('uint256', 'uint64')
+
+
+class GM_WitnessOutOfRange(GridMarginError):
+    """Margin engine: A witness names a scenario index beyond the underlying's grid."""
+
+    arg_types = ('uint256', 'uint256')
+
+
+class GM_FeedNonPositive(GridMarginError):
+    """Spot feed: the round's answer is <= 0."""
+
+    arg_types = ('address', 'int256')
+
+
+class GM_FeedIncompleteRound(GridMarginError):
+    """Spot feed: the round was answered in an earlier round (answeredInRound < roundId)."""
+
+    arg_types = ('address', 'uint80', 'uint80')
+
+
+class GM_FeedFromFuture(GridMarginError):
+    """Spot feed: the round was updated after the valuation time (updatedAt > now)."""
+
+    arg_types = ('address', 'uint256', 'uint256')
+
+
+class GM_FeedStale(GridMarginError):
+    """Spot feed: the round is older than the heartbeat (now - updatedAt > heartbeat)."""
+
+    arg_types = ('address', 'uint256', 'uint256')
+
+
+class GM_FeedDecimalsUnsupported(GridMarginError):
+    """Spot feed: decimals() is above MAX_FEED_DECIMALS (36)."""
+
+    arg_types = ('address', 'uint8')
+
+
+class GM_FeedUnrepresentable(GridMarginError):
+    """Spot feed: the answer scaled to 18 decimals overflows int256 or rounds down to 0."""
+
+    arg_types = ('address', 'int256', 'uint8')
+
+
+class GM_VolNotPosted(GridMarginError):
+    """Vol feed: no volatility was ever posted for (underlying, expiry) (updatedAt == 0)."""
+
+    arg_types = ('address', 'bytes32', 'uint64')
+
+
+class GM_VolOutOfBounds(GridMarginError):
+    """Vol feed: the volatility is outside (0, MAX_VOL_WAD] (MAX_VOL_WAD = 10e18), when posted or read."""
+
+    arg_types = ('bytes32', 'uint64', 'int256')
+
+
+class GM_VolFromFuture(GridMarginError):
+    """Vol feed: the volatility was posted after the valuation time (updatedAt > now)."""
+
+    arg_types = ('address', 'bytes32', 'uint64', 'uint256', 'uint256')
+
+
+class GM_VolStale(GridMarginError):
+    """Vol feed: the volatility is older than the heartbeat (now - updatedAt > heartbeat)."""
+
+    arg_types = ('address', 'bytes32', 'uint64', 'uint256', 'uint256')
+
+
+class GM_VolUnauthorized(GridMarginError):
+    """Vol feed: the caller is not an updater."""
+
+    arg_types = ('address',)
+
+
+class GM_VolNotOwner(GridMarginError):
+    """Vol feed: the caller is not the owner."""
+
+    arg_types = ('address',)
+
+
+class GM_VolNotPendingOwner(GridMarginError):
+    """Vol feed: the caller is not the pending owner."""
+
+    arg_types = ('address',)
+
+
+class GM_VolLengthMismatch(GridMarginError):
+    """Vol feed: postVols got arrays of different lengths."""
+
+    arg_types = ('uint256', 'uint256')
+
+
+class GM_AmountOutOfRange(GridMarginError):
+    """Margin engine: An amount (cash, balance, size, price) exceeds AMOUNT_MAX (1e36) in magnitude."""
+
+    arg_types = ('int256',)
+
+
+class GM_ParamOutOfRange(GridMarginError):
+    """Margin engine: A risk parameter (id `param`, see PortfolioMargin) is outside its bound."""
+
+    arg_types = ('uint256', 'uint256', 'int256')
+
+
 class UnknownRevert(Exception):
     """Revert data that matches no gridmargin error (a panic, a plain revert, or foreign data)."""
 

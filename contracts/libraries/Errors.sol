@@ -38,3 +38,78 @@ error GM_DiscountOutOfRange(int256 discount);
 
 /// @notice `Black76`: ln(F/K) is outside [-B76_LOG_MONEYNESS_MAX, B76_LOG_MONEYNESS_MAX] (= 100e18).
 error GM_LogMoneynessOutOfRange(int256 lnFK);
+
+/// @notice Margin engine: The portfolio holds more option series than the engine's gas bound allows.
+error GM_TooManyPositions(uint256 count, uint256 max);
+
+/// @notice Margin engine: Portfolio.positions must be strictly increasing by underlying; `index` breaks the order.
+error GM_PositionsNotSorted(uint256 index);
+
+/// @notice Margin engine: No market state or grid parameters exist for this underlying index.
+error GM_UnknownUnderlying(uint256 underlying);
+
+/// @notice Margin engine: The spot of an underlying must be positive.
+error GM_SpotNonPositive(uint256 underlying, int256 spot);
+
+/// @notice Margin engine: The rate of an underlying must lie in [0, 1e18].
+error GM_RateOutOfRange(uint256 underlying, int256 rate);
+
+/// @notice Margin engine: Options must be strictly increasing by (expiry, strike, isCall) with non-zero size; `index` breaks it.
+error GM_OptionsNotCanonical(uint256 underlying, uint256 index);
+
+/// @notice Margin engine: An option's expiry is not after the market timestamp.
+error GM_OptionExpired(uint256 underlying, uint64 expiry, uint256 timestamp);
+
+/// @notice Margin engine: The market has no implied volatility for an option's expiry.
+error GM_MissingVol(uint256 underlying, uint64 expiry);
+
+/// @notice Margin engine: A witness names a scenario index beyond the underlying's grid.
+error GM_WitnessOutOfRange(uint256 underlying, uint256 scenario);
+
+/// @notice Spot feed: the round's answer is <= 0.
+error GM_FeedNonPositive(address feed, int256 answer);
+
+/// @notice Spot feed: the round was answered in an earlier round (answeredInRound < roundId).
+error GM_FeedIncompleteRound(address feed, uint80 roundId, uint80 answeredInRound);
+
+/// @notice Spot feed: the round was updated after the valuation time (updatedAt > now).
+error GM_FeedFromFuture(address feed, uint256 updatedAt, uint256 nowTs);
+
+/// @notice Spot feed: the round is older than the heartbeat (now - updatedAt > heartbeat).
+error GM_FeedStale(address feed, uint256 updatedAt, uint256 heartbeat);
+
+/// @notice Spot feed: decimals() is above MAX_FEED_DECIMALS (36).
+error GM_FeedDecimalsUnsupported(address feed, uint8 decimals);
+
+/// @notice Spot feed: the answer scaled to 18 decimals overflows int256 or rounds down to 0.
+error GM_FeedUnrepresentable(address feed, int256 answer, uint8 decimals);
+
+/// @notice Vol feed: no volatility was ever posted for (underlying, expiry) (updatedAt == 0).
+error GM_VolNotPosted(address volFeed, bytes32 underlying, uint64 expiry);
+
+/// @notice Vol feed: the volatility is outside (0, MAX_VOL_WAD] (MAX_VOL_WAD = 10e18), when posted or read.
+error GM_VolOutOfBounds(bytes32 underlying, uint64 expiry, int256 vol);
+
+/// @notice Vol feed: the volatility was posted after the valuation time (updatedAt > now).
+error GM_VolFromFuture(address volFeed, bytes32 underlying, uint64 expiry, uint256 updatedAt, uint256 nowTs);
+
+/// @notice Vol feed: the volatility is older than the heartbeat (now - updatedAt > heartbeat).
+error GM_VolStale(address volFeed, bytes32 underlying, uint64 expiry, uint256 updatedAt, uint256 heartbeat);
+
+/// @notice Vol feed: the caller is not an updater.
+error GM_VolUnauthorized(address caller);
+
+/// @notice Vol feed: the caller is not the owner.
+error GM_VolNotOwner(address caller);
+
+/// @notice Vol feed: the caller is not the pending owner.
+error GM_VolNotPendingOwner(address caller);
+
+/// @notice Vol feed: postVols got arrays of different lengths.
+error GM_VolLengthMismatch(uint256 expiries, uint256 vols);
+
+/// @notice Margin engine: An amount (cash, balance, size, price) exceeds AMOUNT_MAX (1e36) in magnitude.
+error GM_AmountOutOfRange(int256 amount);
+
+/// @notice Margin engine: A risk parameter (id `param`, see PortfolioMargin) is outside its bound.
+error GM_ParamOutOfRange(uint256 underlying, uint256 param, int256 value);
