@@ -2,8 +2,9 @@
 
 Every function returns the integers its Solidity twin returns and raises the exception its twin
 reverts with (same name, same arguments). Functions come in the same order as in the Solidity file
-and perform the same integer operations (``sdiv`` where Solidity divides signed values; ``//`` only
-on non-negative operands, where it equals the EVM's ``div``). Floats never enter this module.
+(including its Yul helper ``_tailRatio``) and perform the same integer operations (``sdiv`` where
+Solidity divides signed values; ``//`` only on non-negative operands, where it equals the EVM's
+``div``). Floats never enter this module. docs/black76.md has the details.
 
 Model (all values wad, 1e18 = 1.0): forward F, strike K, total standard deviation
 s = sigma * sqrt(T), discount factor D. With x = ln(F/K), d1 = x/s + s/2, d2 = d1 - s:
@@ -17,16 +18,15 @@ one exponential E = e^(-d1^2/2):
     call = F H(d1) - K H(d2) + F E (sgn(d2) R(|d2|) - sgn(d1) R(|d1|))    (times D),
 
 so a (strike, scenario) pair costs one exponential, two rationals and no logarithm when the caller
-supplies x (``ln F`` per scenario minus ``ln K`` per strike). d is held in wad * 2^78 units, where
-d1 - d2 = s is exact; the undiscounted call is accumulated in Q32 wei and clamped to the
-no-arbitrage interval [max(F - K, 0), F] before the discount is applied once.
+supplies x (``ln F`` per scenario minus ``ln K`` per strike), and prices the call and put together.
 
-Error bound (docs/black76.md derives it). For x within B76_LOG_MONEYNESS_TOLERANCE (4) wei of
-ln(F/K), the undiscounted call and put are each within
+Error bound. For x within B76_LOG_MONEYNESS_TOLERANCE (4) wei of ln(F/K) (:func:`log_moneyness` is
+within 1.2), the undiscounted call and put are each within
 
     err = 2e-18 F + 1e-17 K + 1 wei          (B76_ERR_FORWARD, B76_ERR_STRIKE, B76_ERR_WEI)
 
-of the true Black-76 value; :func:`call_put_bounds` turns this into a guaranteed bracket.
+of the true Black-76 value (measured: below 0.28 err); :func:`call_put` adds 0.5 wei of rounding
+after the discount and :func:`call_put_bounds` turns err into a guaranteed bracket.
 """
 
 from __future__ import annotations
@@ -92,13 +92,17 @@ def call_put(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int, discount:
     [1, 1e36] (GM_ForwardOutOfRange, GM_StrikeOutOfRange), sigma_sqrt_t in [0, 100e18]
     (GM_VolatilityOutOfRange), discount in [1, 1e18] (GM_DiscountOutOfRange), checked in that order.
     sigma_sqrt_t == 0 gives the intrinsic values D max(F - K, 0), D max(K - F, 0) rounded to nearest.
-    Results lie in [D max(F-K, 0), D F] and [D max(K-F, 0), D K] (each rounded to nearest), and
-    call - put equals D (F - K) to within 1 wei. Error: D * err (module docstring) + 0.5 wei.
+    The undiscounted call is clamped into [max(F - K, 0), F] and the put is that call minus (F - K),
+    so the results lie in [D max(F-K, 0), D F] and [D max(K-F, 0), D K] (rounded to nearest) and
+    call - put is D (F - K) to within 1 wei. Error: D * err (module docstring) + 0.5 wei.
     """
-    _check_inputs(ln_fk, forward, strike, sigma_sqrt_t, discount)
-    call_q = _call_q32(ln_fk, forward, strike, sigma_sqrt_t)
-    put_q = call_q - ((forward - strike) << 32)
-    return (discount * call_q + B76_Q32_HALF_WAD) // B76_Q32_WAD, (discount * put_q + B76_Q32_HALF_WAD) // B76_Q32_WAD
+    call_q = _call_q32(ln_fk, forward, strike, sigma_sqrt_t, discount)
+    parity = (forward - strike) << 32
+    call_q = min(max(call_q, max(parity, 0)), forward << 32)
+    return (
+        (discount * call_q + B76_Q32_HALF_WAD) // B76_Q32_WAD,
+        (discount * (call_q - parity) + B76_Q32_HALF_WAD) // B76_Q32_WAD,
+    )
 
 
 def call_put_bounds(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int, discount: int) -> tuple[int, int, int, int]:
@@ -108,19 +112,21 @@ def call_put_bounds(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int, di
     B76_LOG_MONEYNESS_TOLERANCE wei of ln(F/K): call_low <= call <= call_high and
     put_low <= put <= put_high, with floor(D max(F - K, 0)) <= call_low, call_high <= ceil(D F),
     floor(D max(K - F, 0)) <= put_low, put_high <= ceil(D K) (D x means D x / 1e18). Value long
-    positions at the low end and short positions at the high end. The undiscounted band is
-    [c - err, c + err] around the undiscounted call c (err = 0 when sigma_sqrt_t == 0), clamped to
-    the no-arbitrage interval, then discounted rounding outward; the put band is the call band
-    minus F - K (put-call parity holds exactly before the discount).
+    positions at the low end and short positions at the high end. The undiscounted call c, clamped
+    into its no-arbitrage interval [max(F - K, 0), F] (which contains the true value), is widened
+    to [c - err, c + err] (err = 0 when sigma_sqrt_t == 0), clamped again, and discounted rounding
+    outward; the put band is the call band minus (F - K) (parity is exact before the discount).
     """
-    _check_inputs(ln_fk, forward, strike, sigma_sqrt_t, discount)
-    call_q = _call_q32(ln_fk, forward, strike, sigma_sqrt_t)
+    call_q = _call_q32(ln_fk, forward, strike, sigma_sqrt_t, discount)
+    parity = (forward - strike) << 32
+    lowest = max(parity, 0)
+    cap = forward << 32
+    call_q = min(max(call_q, lowest), cap)
     err = 0
     if sigma_sqrt_t != 0:
         err = ((forward * B76_ERR_FORWARD + strike * B76_ERR_STRIKE) << 32) // WAD + (B76_ERR_WEI << 32)
-    parity = (forward - strike) << 32
-    low = max(call_q - err, max(parity, 0))
-    high = min(call_q + err, forward << 32)
+    low = max(call_q - err, lowest)
+    high = min(call_q + err, cap)
     up = B76_Q32_WAD - 1
     return (
         discount * low // B76_Q32_WAD,
@@ -147,62 +153,83 @@ def _check_forward_strike(forward: int, strike: int) -> None:
         raise GM_StrikeOutOfRange(strike)
 
 
-def _check_inputs(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int, discount: int) -> None:
+def _revert_invalid_input(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int, discount: int) -> None:
+    """Raise the first failing range check, in parameter order (called once one of them failed)."""
     if not -B76_LOG_MONEYNESS_MAX <= ln_fk <= B76_LOG_MONEYNESS_MAX:
         raise GM_LogMoneynessOutOfRange(ln_fk)
     _check_forward_strike(forward, strike)
     if not 0 <= sigma_sqrt_t <= B76_SIGMA_SQRT_T_MAX:
         raise GM_VolatilityOutOfRange(sigma_sqrt_t)
-    if not 0 < discount <= WAD:
-        raise GM_DiscountOutOfRange(discount)
+    raise GM_DiscountOutOfRange(discount)
 
 
-def _call_q32(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int) -> int:
-    """Undiscounted call in Q32 wei (wei * 2^32), clamped to [max(F - K, 0), F] * 2^32.
+def _call_q32(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int, discount: int) -> int:
+    """Check the inputs, then the undiscounted call in Q32 wei (wei * 2^32), unclamped.
 
-    d1, d2 in wad * 2^78 units: q = x / s exactly up to 2^-78 wei, h = s / 2 exactly, so
-    d1 - d2 = s and (d1^2 - d2^2) / 2 = x up to s * 1e-18 * 2^-78. A d with |d| >= CDF_CUTOFF
-    contributes no tail (its tail is below 1.1e-21 of its prefactor; if |d1| is past the cutoff the
-    shared exponential is below 2.5e-20 and both tails are dropped).
+    d1, d2 in wad * 2^78 units: q = x / s up to 2^-78 wei, h = s / 2 exactly, so d1 - d2 = s and
+    (d1^2 - d2^2) / 2 = x up to s * 1e-18 * 2^-78. With E = e^(-d1^2/2) (wad) and R in Q64:
+
+        d2 >= 0:       call = F - K + F E max(R(d2) - R(d1), 0)     (the last term is the put)
+        d1 >= 0 > d2:  call = F - F E (R(d1) + R(|d2|))
+        d1 < 0:        call = F E max(R(|d1|) - R(|d2|), 0)
+
+    A d with |d| >= CDF_CUTOFF contributes no R (its tail is below 1.1e-21 of its prefactor); when
+    |d1| >= CDF_CUTOFF there is no tail term at all (E < 2.5e-20: both tails below 1.3e-20 F), nor
+    when E truncates to 0 wei (both tails below 1e-18 F, inside E's error).
+    (The Solidity twin tests the five ranges at once, branch-free, before calling the reverter.)
     """
-    intrinsic = max(forward - strike, 0) << 32
+    in_range = (
+        -B76_LOG_MONEYNESS_MAX <= ln_fk <= B76_LOG_MONEYNESS_MAX
+        and 0 < forward <= B76_PRICE_MAX
+        and 0 < strike <= B76_PRICE_MAX
+        and 0 <= sigma_sqrt_t <= B76_SIGMA_SQRT_T_MAX
+        and 0 < discount <= WAD
+    )
+    if not in_range:
+        _revert_invalid_input(ln_fk, forward, strike, sigma_sqrt_t, discount)
     if sigma_sqrt_t == 0:
-        return intrinsic
+        return max((forward - strike) << 32, 0)
     q = sdiv((ln_fk * WAD) << 78, sigma_sqrt_t)
     h = sigma_sqrt_t << 77
     d1 = q + h
     d2 = q - h
-    weighted = 0
-    a = abs(d1)
-    if a < B76_D_CUTOFF:
-        u1 = a // POW5_18
-        damp = exp_q96(-((u1 * u1) >> 97))
-        ratio_a = _tail_ratio(u1)
-        b = abs(d2)
-        ratio_b = _tail_ratio(b // POW5_18) if b < B76_D_CUTOFF else 0
-        if d2 >= 0:
-            ratio = ratio_b - ratio_a  # put = F E (R(d2) - R(d1))
-        elif d1 < 0:
-            ratio = ratio_a - ratio_b  # call = F E (R(|d1|) - R(|d2|))
-        else:
-            ratio = ratio_a + ratio_b  # F - call = K - put = F E (R(d1) + R(|d2|))
-        if ratio > 0:
-            weighted = forward * damp * ratio // B76_Q32_WAD
+    u = abs(d1)
+    damp = 0
+    if u < B76_D_CUTOFF:
+        u //= POW5_18  # |d1| in Q96 (wad * 2^78 / 5^18 = 2^96)
+        damp = exp_q96(-((u * u) >> 97))
+    # F E r (r in Q64) < 1e36 * 1e18 * 2^64; / (1e18 * 2^32) is Q32 wei.
     if d2 >= 0:
-        call = ((forward - strike) << 32) + weighted
-    elif d1 < 0:
-        call = weighted
-    else:
-        call = (forward << 32) - weighted
-    return min(max(call, intrinsic), forward << 32)
+        call_q = (forward - strike) << 32
+        if damp:  # 0 <= d2 <= d1 < cutoff
+            r = _tail_ratio(d2 // POW5_18) - _tail_ratio(u)
+            if r > 0:
+                call_q += forward * damp * r // B76_Q32_WAD
+        return call_q
+    rb = 0
+    if damp and -d2 < B76_D_CUTOFF:
+        rb = _tail_ratio(-d2 // POW5_18)
+    if d1 >= 0:
+        call_q = forward << 32
+        if damp:
+            call_q -= forward * damp * (_tail_ratio(u) + rb) // B76_Q32_WAD
+        return call_q
+    call_q = 0
+    if damp:
+        r = _tail_ratio(u) - rb
+        if r > 0:
+            call_q = forward * damp * r // B76_Q32_WAD
+    return call_q
 
 
-def _tail_ratio(u: int) -> int:
-    """R(t) = Phi(-t) e^(t^2/2) = P(t) / Q(t) in Q64, for u = t in Q96, 0 <= t < CDF_CUTOFF."""
+def _tail_ratio(v: int) -> int:
+    """R(t) = Phi(-t) e^(t^2/2) = P(t) / Q(t) in Q64 for t = v / 2^96 in [0, CDF_CUTOFF):
+    the normal-CDF rational of :func:`offchain.fixedpoint.norm_cdf_wad`, the quotient kept instead
+    of damped."""
     num = CDF_P7_X96
     for c in (CDF_P6_X96, CDF_P5_X96, CDF_P4_X96, CDF_P3_X96, CDF_P2_X96, CDF_P1_X96, CDF_P0_X96):
-        num = c + ((u * num) >> 96)
+        num = c + ((v * num) >> 96)
     den = CDF_Q8_X96
     for c in (CDF_Q7_X96, CDF_Q6_X96, CDF_Q5_X96, CDF_Q4_X96, CDF_Q3_X96, CDF_Q2_X96, CDF_Q1_X96, CDF_Q0_X96):
-        den = c + ((u * den) >> 96)
+        den = c + ((v * den) >> 96)
     return (num << 64) // den

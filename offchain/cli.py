@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from offchain.errors import GridMarginError
+from offchain.portfolio_json import PortfolioFormatError
 
 console = Console(width=None if sys.stdout.isatty() else 120)
 
@@ -177,6 +178,245 @@ def demo(rpc_url: str | None) -> int:
     return 0
 
 
+# ------------------------------------------------------------------------------ margin, scenarios
+
+# Errors whose first argument is an underlying index (shown with its symbol).
+_UNDERLYING_FIRST = {
+    "GM_SpotNonPositive", "GM_RateOutOfRange", "GM_OptionsNotCanonical", "GM_OptionExpired",
+    "GM_MissingVol", "GM_UnknownUnderlying",
+}
+# GM_ParamOutOfRange(underlying, param id, value): the ids of offchain.margin.PARAM_*, by file field.
+_PARAM_FIELDS = (
+    "mm_factor", "max_options", "correlation", "spot_shocks", "extended_shocks", "vol_down", "vol_up",
+    "term_power_short/term_power_long", "dampener", "haircut", "linear_add_on/short_option_add_on",
+)
+_GLOBAL_PARAMS = 3  # ids below this are not per underlying (the underlying argument is 0)
+
+
+def _load_document(path: str):
+    from offchain import portfolio_json
+
+    try:
+        return portfolio_json.load(path)
+    except PortfolioFormatError as exc:
+        raise CliError(f"{path}: {type(exc).__name__}: {exc}") from None
+    except UnicodeDecodeError:
+        raise CliError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise CliError(f"{path}: {exc.strerror or exc}") from None
+
+
+def _engine_error_line(exc: Exception, doc=None) -> str:
+    """``GM_OptionExpired(0, 1782460800, 1782460800) [underlying 0 = ETH]: An option's expiry is ...``"""
+    text = str(exc)
+    if isinstance(exc, GridMarginError):
+        name = type(exc).__name__
+        if doc is not None and name in _UNDERLYING_FIRST and exc.args:
+            text += f" [underlying {exc.args[0]} = {doc.symbol(exc.args[0])}]"
+        elif doc is not None and name == "GM_ParamOutOfRange" and exc.args[1] < len(_PARAM_FIELDS):
+            field = _PARAM_FIELDS[exc.args[1]]
+            text += f" [params {field}]" if exc.args[1] < _GLOBAL_PARAMS else f" [grid of {doc.symbol(exc.args[0])}: {field}]"
+        explanation = (type(exc).__doc__ or "").strip().splitlines()[0].removeprefix("Margin engine: ")
+        if explanation:
+            text += f": {explanation}"
+    return text
+
+
+def _offchain_outcome(doc) -> tuple[str, object]:
+    from offchain.margin import margin_of
+
+    try:
+        return ("value", margin_of(*doc.engine_inputs()))
+    except GridMarginError as exc:
+        return ("error", exc)
+
+
+def _onchain_outcome(doc, rpc_url: str | None) -> tuple[str, object]:
+    from web3.exceptions import Web3Exception
+
+    from offchain.chain import chain_from_env
+    from offchain.errors import UnknownRevert
+    from offchain.margin_report import MarginOnChain
+
+    try:
+        with chain_from_env(rpc_url) as w3:
+            try:
+                return ("value", MarginOnChain(w3).margin_of(doc))
+            except (GridMarginError, UnknownRevert) as exc:
+                return ("error", exc)
+    except (Web3Exception, ValueError) as exc:
+        raise CliError(f"chain error: {type(exc).__name__}: {exc}") from None
+
+
+def _wad_cell(value: int) -> str:
+    from offchain.portfolio_json import amount_text
+
+    return amount_text(value)
+
+
+def _margin_tables(doc, offchain, onchain) -> list[Table]:
+    from offchain.margin_report import scenarios
+
+    both = onchain is not None
+    summary = Table(title="Account (cash units, exact)")
+    summary.add_column("", style="bold")
+    summary.add_column("off-chain (Python)", justify="right", overflow="fold")
+    if both:
+        summary.add_column("on-chain (MarginHarness)", justify="right", overflow="fold")
+        summary.add_column("equal", justify="center")
+
+    def row(label: str, pick) -> None:
+        cells = [pick(offchain)]
+        if both:
+            cells += [pick(onchain), "[green]yes[/green]" if pick(offchain) == pick(onchain) else "[red]NO[/red]"]
+        summary.add_row(label, *cells)
+
+    row("equity", lambda r: _wad_cell(r.equity))
+    row("initial margin (IM)", lambda r: _wad_cell(r.initial_margin))
+    row("maintenance margin (MM)", lambda r: _wad_cell(r.maintenance_margin))
+    row("excess (equity - MM)", lambda r: _wad_cell(r.equity - r.maintenance_margin))
+    row("liquidatable (equity < MM)", lambda r: "[bold red]YES[/bold red]" if r.liquidatable else "no")
+
+    detail = Table(title="Per underlying: loss = -P&L of the worst scenario; IM = loss + add-ons")
+    for column in ("underlying", "loss", "add-ons", "IM", "worst scenario"):
+        detail.add_column(column, justify="left" if column in ("underlying", "worst scenario") else "right", overflow="fold")
+    if both:
+        detail.add_column("equal on-chain", justify="center")
+    on_by_index = {u.underlying: u for u in onchain.underlyings} if both else {}
+    for u in offchain.underlyings:
+        scenario = scenarios(doc.params.grids[u.underlying])[u.worst_scenario]
+        cells = [
+            f"{doc.symbol(u.underlying)} ({u.underlying})", _wad_cell(u.loss), _wad_cell(u.initial_margin - u.loss),
+            _wad_cell(u.initial_margin), f"#{u.worst_scenario}: {scenario.label}",
+        ]
+        if both:
+            cells.append("[green]yes[/green]" if on_by_index.get(u.underlying) == u else "[red]NO[/red]")
+        detail.add_row(*cells)
+    return [summary, detail]
+
+
+@cli.command()
+@click.argument("portfolio", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (integers as wad decimal strings).")
+@click.option("--onchain", is_flag=True, help="Also evaluate MarginHarness.marginOf on a chain and check equality.")
+@rpc_option
+def margin(portfolio: str, as_json: bool, onchain: bool, rpc_url: str | None) -> int:
+    """Equity, IM, MM, liquidatable and each underlying's worst scenario for PORTFOLIO (a JSON file,
+    docs/portfolio-format.md), computed off-chain; with --onchain also on a chain (exit 1 unless equal)."""
+    from offchain.margin_report import error_json, report_json, result_json
+
+    doc = _load_document(portfolio)
+    off = _offchain_outcome(doc)
+    on = _onchain_outcome(doc, rpc_url) if onchain else None
+    agree = on is None or on == off
+    if as_json:
+        out = report_json(doc, off[1]) if off[0] == "value" else error_json(off[1])  # type: ignore[arg-type]
+        if on is not None:
+            out["onchain"] = result_json(on[1]) if on[0] == "value" else error_json(on[1])  # type: ignore[arg-type]
+            out["equal"] = agree
+        click.echo(json.dumps(out))
+    elif off[0] == "value":
+        console.print(f"[bold]{portfolio}[/bold]" + (f": {doc.description}" if doc.description else ""))
+        tables = _margin_tables(doc, off[1], on[1] if on is not None and on[0] == "value" else None)
+        for table in tables:
+            console.print(table)
+        if on is not None and on[0] == "value":
+            verdict = "equal to the wei" if agree else "[red]DIFFERENT[/red]"
+            console.print(f"off-chain and on-chain results: {verdict} (equity, IM, MM and every scenario P&L).")
+    if not agree:
+        def said(outcome: tuple[str, object]) -> str:
+            return str(outcome[1]) if outcome[0] == "error" else "a result"
+
+        detail = "the results differ" if off[0] == on[0] == "value" else f"off-chain {said(off)}, on-chain {said(on)}"  # type: ignore[index,arg-type]
+        raise CliError(f"{portfolio}: off-chain and on-chain disagree: {detail}")
+    if off[0] == "error":
+        suffix = " (off-chain and on-chain agree)" if on is not None else ""
+        raise CliError(f"{portfolio}: {_engine_error_line(off[1], doc)}{suffix}")  # type: ignore[arg-type]
+    return 0
+
+
+def _scenario_tables(doc, result) -> list[Table]:
+    from offchain.margin_report import percent_text, scenarios
+
+    tables = []
+    for u in result.underlyings:
+        grid = doc.params.grids[u.underlying]
+        all_scenarios = scenarios(grid)
+        worst = all_scenarios[u.worst_scenario]
+
+        def cell(index: int, u=u) -> str:
+            text = _wad_cell(u.pnl[index])
+            return f"[bold reverse red]{text}[/bold reverse red]" if index == u.worst_scenario else text
+
+        standard = Table(
+            title=f"{doc.symbol(u.underlying)}: scenario P&L (cash), standard grid: spot shock x vol shock",
+            caption=f"worst: #{worst.index} {worst.label}, P&L {_wad_cell(u.pnl[worst.index])}; loss {_wad_cell(u.loss)}, IM {_wad_cell(u.initial_margin)}",
+        )
+        standard.add_column("spot shock", justify="right")
+        for vol in ("vol down", "vol none", "vol up"):
+            standard.add_column(vol, justify="right", overflow="fold")
+        for k, shock in enumerate(grid.spot_shocks):
+            standard.add_row(percent_text(shock), *(cell(3 * k + v) for v in range(3)))
+        tables.append(standard)
+        extended = [s for s in all_scenarios if s.extended]
+        if extended:
+            table = Table(title=f"{doc.symbol(u.underlying)}: extended scenarios (unshocked vol, P&L x weight)")
+            for column in ("#", "spot shock", "weight", "weighted P&L"):
+                table.add_column(column, justify="right", overflow="fold")
+            for s in extended:
+                table.add_row(str(s.index), percent_text(s.spot_shock), _wad_cell(s.weight), cell(s.index))
+            tables.append(table)
+    return tables
+
+
+@cli.command("scenarios")
+@click.argument("portfolio", type=click.Path(exists=True, dir_okay=False))
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Also write a heatmap PNG of the risk vectors to this file.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (integers as wad decimal strings).")
+def scenarios_command(portfolio: str, plot_path: str | None, as_json: bool) -> int:
+    """The risk vector of PORTFOLIO: the P&L of every grid scenario per underlying (spot shock x vol
+    shock, then the extended shocks), computed off-chain."""
+    from offchain.margin_report import scenarios
+
+    doc = _load_document(portfolio)
+    kind, result = _offchain_outcome(doc)
+    if kind == "error":
+        raise CliError(f"{portfolio}: {_engine_error_line(result, doc)}")  # type: ignore[arg-type]
+    if plot_path is not None:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            raise CliError("--plot needs matplotlib: pip install matplotlib") from None
+        from offchain.margin_plot import plot_risk
+
+        plot_risk(doc, result, plot_path, title=doc.description or portfolio)  # type: ignore[arg-type]
+    if as_json:
+        out = {"underlyings": [
+            {
+                "underlying": str(u.underlying), "symbol": doc.symbol(u.underlying), "loss": str(u.loss),
+                "initial_margin": str(u.initial_margin), "worst_scenario": str(u.worst_scenario),
+                "scenarios": [dict(s.as_json(), pnl=str(u.pnl[s.index])) for s in scenarios(doc.params.grids[u.underlying])],
+            }
+            for u in result.underlyings  # type: ignore[union-attr]
+        ]}
+        if plot_path is not None:
+            out["plot"] = plot_path
+        click.echo(json.dumps(out))
+        return 0
+    for table in _scenario_tables(doc, result):
+        console.print(table)
+    if not result.underlyings:  # type: ignore[union-attr]
+        console.print("no positions: nothing is shocked.")
+    if plot_path is not None:
+        console.print(f"heatmap written to {plot_path}")
+    return 0
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point: runs the CLI and turns every failure into one line and a status."""
     try:
@@ -187,13 +427,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo("gridmargin: aborted", err=True)
         return 1
     except click.ClickException as exc:
-        click.echo(f"gridmargin: {exc.format_message()}", err=True)
+        click.echo(f"gridmargin: {_one_line(exc.format_message())}", err=True)
         return exc.exit_code if exc.exit_code else 1
     except GridMarginError as exc:
         click.echo(f"gridmargin: {exc}", err=True)
         return 1
+    except PortfolioFormatError as exc:
+        click.echo(f"gridmargin: {type(exc).__name__}: {_one_line(str(exc))}", err=True)
+        return 1
     except (OSError, TimeoutError, ConnectionError, RuntimeError) as exc:
-        click.echo(f"gridmargin: {type(exc).__name__}: {exc}", err=True)
+        click.echo(f"gridmargin: {type(exc).__name__}: {_one_line(str(exc))}", err=True)
         return 1
 
 

@@ -36,6 +36,15 @@ WAD_SCALE_MAX = 57896044618658097711785492504343953926634992332820282019728
 INV_SQRT_2PI_WAD = 398942280401432678
 """1 / sqrt(2 pi) in wad."""
 
+SECONDS_PER_YEAR = 31536000
+"""Margin engine: time to expiry in years = seconds / SECONDS_PER_YEAR."""
+
+TERM_SCALING_HORIZON = 2592000
+"""Margin engine: vol shocks scale as (TERM_SCALING_HORIZON / time to expiry)^p."""
+
+AMOUNT_MAX = 1000000000000000000000000000000000000
+"""Margin engine: largest |amount| (cash, balances, sizes, prices) in wad: sums of products never overflow."""
+
 CDF_CUTOFF = 9500000000000000000
 """normCdfWad is 0 (1e18) below -CUTOFF (above +CUTOFF): Phi(-9.5) < 1.1e-21."""
 

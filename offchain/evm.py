@@ -158,6 +158,10 @@ class LocalEVM:
             self._evm.revert(checkpoint)
         return True, output, self._evm.result.gas_used
 
+    def calldata(self, address: str, fn_name: str, *args: Any) -> bytes:
+        """ABI-encoded calldata for ``fn_name(*args)`` on the contract at ``address`` (for call_raw)."""
+        return self._function(address, fn_name).encode(args)
+
     def call(self, address: str, fn_name: str, *args: Any) -> Any:
         """Call ``fn_name(*args)`` on the contract deployed at ``address``; the decoded result.
 

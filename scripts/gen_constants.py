@@ -106,6 +106,9 @@ def constants() -> list[tuple[str, int, str]]:
         ("SQRT_WAD", 10**9, "sqrt(1e18): sqrtWad(x) = sqrt(x * 1e18)."),
         ("WAD_SCALE_MAX", INT256_MAX // WAD, "Largest |x| for which x * 1e18 fits in int256 (divWad domain; sqrtWad's exact range)."),
         ("INV_SQRT_2PI_WAD", int(mp.nint(WAD / mp.sqrt(2 * mp.pi))), "1 / sqrt(2 pi) in wad."),
+        ("SECONDS_PER_YEAR", 365 * 86_400, "Margin engine: time to expiry in years = seconds / SECONDS_PER_YEAR."),
+        ("TERM_SCALING_HORIZON", 30 * 86_400, "Margin engine: vol shocks scale as (TERM_SCALING_HORIZON / time to expiry)^p."),
+        ("AMOUNT_MAX", 10**36, "Margin engine: largest |amount| (cash, balances, sizes, prices) in wad: sums of products never overflow."),
         ("CDF_CUTOFF", int(mp.mpf(fit["T"]) * WAD), "normCdfWad is 0 (1e18) below -CUTOFF (above +CUTOFF): Phi(-9.5) < 1.1e-21."),
     ]
     out += [(f"EXP_E{j}_X96", x96(c), f"e^r Padé [6/6], even part, z^{j} coefficient.") for j, c in enumerate(e_even)]

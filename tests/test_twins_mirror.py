@@ -9,10 +9,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from offchain import constants, errors
 
 ROOT = Path(__file__).resolve().parent.parent
-EXACT_PATH = ["offchain/fixedpoint.py", "offchain/constants.py", "offchain/_utils/intmath.py"]
+TWINS = [
+    ("contracts/libraries/FixedPointMath.sol", "offchain/fixedpoint.py"),
+    ("contracts/libraries/Black76.sol", "offchain/black76.py"),
+    ("contracts/libraries/FeedReader.sol", "offchain/feeds.py"),
+    ("contracts/libraries/PortfolioMargin.sol", "offchain/margin.py"),
+]
+EXACT_PATH = [python for _, python in TWINS] + ["offchain/constants.py", "offchain/_utils/intmath.py"]
 
 
 def _snake(name: str) -> str:
@@ -24,9 +32,12 @@ def _python_functions(path: str) -> list[str]:
     return [node.name for node in tree.body if isinstance(node, ast.FunctionDef)]
 
 
-def test_solidity_and_python_list_the_same_functions_in_the_same_order() -> None:
-    solidity = re.findall(r"^\s*function (\w+)\(", (ROOT / "contracts/libraries/FixedPointMath.sol").read_text(), re.M)
-    assert [_snake(n) for n in solidity] == _python_functions("offchain/fixedpoint.py")
+
+
+@pytest.mark.parametrize(("solidity_path", "python_path"), TWINS, ids=lambda p: Path(p).stem)
+def test_solidity_and_python_list_the_same_functions_in_the_same_order(solidity_path: str, python_path: str) -> None:
+    solidity = re.findall(r"^\s*function (\w+)\(", (ROOT / solidity_path).read_text(), re.M)
+    assert [_snake(n) for n in solidity] == _python_functions(python_path)
 
 
 def test_every_solidity_error_has_a_python_twin_with_the_same_arguments() -> None:

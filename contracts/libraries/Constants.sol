@@ -27,6 +27,12 @@ int256 constant SQRT_WAD = 1000000000;
 int256 constant WAD_SCALE_MAX = 57896044618658097711785492504343953926634992332820282019728;
 /// @dev 1 / sqrt(2 pi) in wad.
 int256 constant INV_SQRT_2PI_WAD = 398942280401432678;
+/// @dev Margin engine: time to expiry in years = seconds / SECONDS_PER_YEAR.
+int256 constant SECONDS_PER_YEAR = 31536000;
+/// @dev Margin engine: vol shocks scale as (TERM_SCALING_HORIZON / time to expiry)^p.
+int256 constant TERM_SCALING_HORIZON = 2592000;
+/// @dev Margin engine: largest |amount| (cash, balances, sizes, prices) in wad: sums of products never overflow.
+int256 constant AMOUNT_MAX = 1000000000000000000000000000000000000;
 /// @dev normCdfWad is 0 (1e18) below -CUTOFF (above +CUTOFF): Phi(-9.5) < 1.1e-21.
 int256 constant CDF_CUTOFF = 9500000000000000000;
 /// @dev e^r Padé [6/6], even part, z^0 coefficient.

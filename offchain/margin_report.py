@@ -1,0 +1,141 @@
+"""Margin results for people and programs: scenario labels, JSON renderings, the on-chain twin.
+
+Used by ``gridmargin margin`` / ``gridmargin scenarios`` and by the golden vectors. JSON renderings
+keep every engine integer exact, as a decimal string of the wad integer (``"1500000000000000000"``
+is 1.5), the convention of every vector file in ``tests/vectors``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from offchain.fixedpoint import div_wad_up
+from offchain.margin import scenario_count
+from offchain.margin_types import GridParams, MarginResult, UnderlyingMargin
+from offchain.portfolio_json import PortfolioDocument, amount_text
+
+WAD = 10**18
+VOL_SHOCKS = ("down", "none", "up")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One grid scenario of an underlying (docs/model.md section 5)."""
+
+    index: int
+    spot_shock: int  # wad: -16% is -0.16e18
+    vol_shock: str  # "down", "none" or "up" (term-scaled, see the model)
+    extended: bool
+    weight: int  # wad; 1e18 for standard scenarios, the dampener min(1, c/|s|) for extended ones
+
+    @property
+    def label(self) -> str:
+        text = f"spot {percent_text(self.spot_shock)}, vol {self.vol_shock}"
+        if self.extended:
+            text += f" (extended, weight {amount_text(self.weight)})"
+        return text
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index, "spot_shock": str(self.spot_shock), "vol_shock": self.vol_shock,
+            "extended": self.extended, "weight": str(self.weight), "label": self.label,
+        }
+
+
+def scenarios(grid: GridParams) -> list[Scenario]:
+    """Every scenario of ``grid`` in engine order: each spot shock under vol down, none, up, then
+    the extended shocks at unshocked vol."""
+    out = [Scenario(3 * k + v, shock, VOL_SHOCKS[v], False, WAD) for k, shock in enumerate(grid.spot_shocks) for v in range(3)]
+    standard = len(out)
+    for e, shock in enumerate(grid.extended_shocks):
+        weight = min(WAD, div_wad_up(grid.dampener, abs(shock))) if shock else WAD
+        out.append(Scenario(standard + e, shock, "none", True, weight))
+    assert len(out) == scenario_count(grid)
+    return out
+
+
+def percent_text(wad: int) -> str:
+    """A wad fraction as an exact signed percentage: -0.16e18 -> "-16%", 0 -> "0%", 0.045e18 -> "+4.5%"."""
+    text = amount_text(wad * 100)
+    return f"+{text}%" if wad > 0 else f"{text}%"
+
+
+def result_json(result: MarginResult) -> dict[str, Any]:
+    """The engine's output, every integer a decimal string; :func:`result_from_json` inverts it."""
+    return {
+        "equity": str(result.equity),
+        "initial_margin": str(result.initial_margin),
+        "maintenance_margin": str(result.maintenance_margin),
+        "underlyings": [
+            {
+                "underlying": str(u.underlying), "loss": str(u.loss), "initial_margin": str(u.initial_margin),
+                "worst_scenario": str(u.worst_scenario), "pnl": [str(p) for p in u.pnl],
+            }
+            for u in result.underlyings
+        ],
+    }
+
+
+def result_from_json(data: dict[str, Any]) -> MarginResult:
+    return MarginResult(
+        int(data["equity"]), int(data["initial_margin"]), int(data["maintenance_margin"]),
+        tuple(
+            UnderlyingMargin(int(u["underlying"]), int(u["loss"]), int(u["initial_margin"]), int(u["worst_scenario"]), tuple(int(p) for p in u["pnl"]))
+            for u in data["underlyings"]
+        ),
+    )
+
+
+def result_from_abi(value: Sequence[Any]) -> MarginResult:
+    """A MarginResult from the ABI-decoded tuple of ``MarginHarness.marginOf`` (web3 or LocalEVM)."""
+    equity, initial, maintenance, details = value
+    return MarginResult(
+        int(equity), int(initial), int(maintenance),
+        tuple(UnderlyingMargin(int(u), int(loss), int(im), int(worst), tuple(int(p) for p in pnl)) for u, loss, im, worst, pnl in details),
+    )
+
+
+def error_json(exc: BaseException) -> dict[str, Any]:
+    """``{"error": name, "args": [decimal strings]}`` of an engine error (addresses/bytes as hex)."""
+    return {"error": type(exc).__name__, "args": [_arg_text(a) for a in getattr(exc, "args", ())]}
+
+
+def report_json(doc: PortfolioDocument, result: MarginResult) -> dict[str, Any]:
+    """:func:`result_json` plus what a reader wants: liquidatable, symbols, the worst scenario's shocks."""
+    out = result_json(result)
+    out["liquidatable"] = result.liquidatable
+    for entry, detail in zip(out["underlyings"], result.underlyings):
+        entry["symbol"] = doc.symbol(detail.underlying)
+        grid = doc.params.grids[detail.underlying]
+        entry["worst"] = scenarios(grid)[detail.worst_scenario].as_json()
+    return out
+
+
+def _arg_text(arg: object) -> str:
+    if isinstance(arg, (bytes, bytearray)):
+        return "0x" + bytes(arg).hex()
+    return str(arg)
+
+
+class MarginOnChain:
+    """MarginHarness deployed on a web3 chain; ``margin_of`` raises the decoded engine error on revert."""
+
+    def __init__(self, w3: Any) -> None:
+        from offchain.chain import deploy
+
+        self.harness = deploy(w3, "MarginHarness")
+
+    def margin_of(self, doc: PortfolioDocument) -> MarginResult:
+        from web3.exceptions import ContractCustomError, ContractLogicError
+
+        from offchain.errors import decode_revert
+
+        portfolio, market, params = doc.engine_inputs()
+        try:
+            value = self.harness.functions.marginOf(portfolio.as_abi(), market.as_abi(), params.as_abi()).call()
+        except (ContractCustomError, ContractLogicError) as exc:
+            data = exc.data if isinstance(exc.data, str) else ""
+            raise decode_revert(bytes.fromhex(data.removeprefix("0x")) if data else b"") from None
+        return result_from_abi(value)

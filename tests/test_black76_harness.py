@@ -1,0 +1,21 @@
+"""Black76Harness exposes every public Black76 function under its own name, all int256 in and out
+(function order, errors and the float ban are checked for every twin in tests/test_twins_mirror.py)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from offchain._utils.artifacts import load_artifact
+from tests.black76_support import FUNCTIONS
+
+SOLIDITY = Path(__file__).resolve().parent.parent / "contracts/libraries/Black76.sol"
+
+
+def test_harness_exposes_every_public_function_under_its_name() -> None:
+    public = [n for n in re.findall(r"^\s*function (\w+)\(", SOLIDITY.read_text(), re.M) if not n.startswith("_")]
+    abi = {e["name"]: e for e in load_artifact("Black76Harness")["abi"] if e["type"] == "function"}
+    assert sorted(abi) == sorted(public) == sorted(f.name for f in FUNCTIONS)
+    for fn in FUNCTIONS:
+        assert [p["type"] for p in abi[fn.name]["inputs"]] == ["int256"] * fn.arity
+        assert [p["type"] for p in abi[fn.name]["outputs"]] == ["int256"] * fn.results
