@@ -10,7 +10,7 @@ N ?= 1000000
 # anvil, forge and cast from npm (@foundry-rs/*) for every recipe and the tools they start.
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup solc-link build test demo fuzz bench
+.PHONY: setup solc-link build vectors test demo fuzz fuzz-margin bench
 
 setup: $(VENV)/.stamp-python node_modules/.package-lock.json solc-link
 
@@ -42,8 +42,22 @@ test: setup
 demo: setup
 	$(VENV)/bin/gridmargin demo
 
+# Golden vectors, regenerated after an intentional change (each script refuses to write if the
+# Python and EVM sides disagree).
+vectors: build
+	$(PY) scripts/gen_math_vectors.py
+	$(PY) scripts/gen_black76_vectors.py
+	$(PY) scripts/gen_feed_vectors.py
+	$(PY) scripts/gen_margin_vectors.py
+
 fuzz: setup
 	$(PY) scripts/fuzz_math.py --n $(N)
 
+fuzz-margin: setup
+	$(PY) scripts/fuzz_margin.py --n $(N)
+
 bench: setup
 	$(PY) scripts/bench_math.py
+	$(PY) scripts/bench_black76.py
+	$(PY) scripts/bench_margin.py
+	$(PY) scripts/bench_feeds.py
