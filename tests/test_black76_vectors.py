@@ -3,33 +3,17 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from tests.black76_support import BY_NAME, FUNCTIONS, Black76Oracle
+from tests.golden import comparable, expected, load_cases
 
-VECTORS = json.loads((Path(__file__).parent / "vectors/black76.json").read_text())["cases"]
+VECTORS = load_cases("black76.json")
 
 
 @pytest.fixture(scope="module")
 def oracle() -> Black76Oracle:
     return Black76Oracle()
-
-
-def _expected(case: dict) -> tuple[str, object]:
-    expect = case["expect"]
-    if "value" in expect:
-        return ("value", tuple(int(v) for v in expect["value"]))
-    return ("error", (expect["error"], tuple(int(a) for a in expect["args"])))
-
-
-def _comparable(outcome: tuple[str, object]) -> tuple[str, object]:
-    kind, payload = outcome
-    if kind == "error":
-        return (kind, (type(payload).__name__, tuple(payload.args)))  # type: ignore[union-attr]
-    return outcome
 
 
 def test_vectors_cover_every_function_and_error() -> None:
@@ -48,7 +32,7 @@ def _wrong(side: str, oracle: Black76Oracle | None) -> list[str]:
     for case in VECTORS:
         fn, args = BY_NAME[case["fn"]], [int(a) for a in case["args"]]
         outcome = oracle.onchain(fn, args) if oracle else Black76Oracle.offchain(fn, args)
-        if _comparable(outcome) != _expected(case):
+        if comparable(outcome) != expected(case):
             wrong.append(f"{side} {case['fn']}{case['args']}: {outcome}")
     return wrong
 
