@@ -259,6 +259,36 @@ class GM_ParamOutOfRange(GridMarginError):
     arg_types = ('uint256', 'uint256', 'int256')
 
 
+class GM_EngineNotOwner(GridMarginError):
+    """Margin engine contract: the caller is not the owner."""
+
+    arg_types = ('address',)
+
+
+class GM_EngineNotPendingOwner(GridMarginError):
+    """Margin engine contract: the caller is not the pending owner."""
+
+    arg_types = ('address',)
+
+
+class GM_EngineParamsNotSet(GridMarginError):
+    """Margin engine contract: no risk parameters were ever set on ``engine``."""
+
+    arg_types = ('address',)
+
+
+class GM_EngineFeedNotSet(GridMarginError):
+    """Margin engine contract: the underlying has no spot feed configured."""
+
+    arg_types = ('uint256',)
+
+
+class GM_EngineParamsTooLarge(GridMarginError):
+    """Margin engine contract: the parameters' ABI encoding (``size`` bytes) exceeds the code-size limit ``max`` it is stored under."""
+
+    arg_types = ('uint256', 'uint256')
+
+
 class UnknownRevert(Exception):
     """Revert data that matches no gridmargin error (a panic, a plain revert, or foreign data)."""
 

@@ -113,3 +113,18 @@ error GM_AmountOutOfRange(int256 amount);
 
 /// @notice Margin engine: A risk parameter (id `param`, see PortfolioMargin) is outside its bound.
 error GM_ParamOutOfRange(uint256 underlying, uint256 param, int256 value);
+
+/// @notice Margin engine contract: the caller is not the owner.
+error GM_EngineNotOwner(address caller);
+
+/// @notice Margin engine contract: the caller is not the pending owner.
+error GM_EngineNotPendingOwner(address caller);
+
+/// @notice Margin engine contract: no risk parameters were ever set on `engine`.
+error GM_EngineParamsNotSet(address engine);
+
+/// @notice Margin engine contract: the underlying has no spot feed configured.
+error GM_EngineFeedNotSet(uint256 underlying);
+
+/// @notice Margin engine contract: the parameters' ABI encoding (`size` bytes) exceeds the code-size limit `max` it is stored under.
+error GM_EngineParamsTooLarge(uint256 size, uint256 max);

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import "./libraries/MarginTypes.sol";
+import {PortfolioMargin} from "./libraries/PortfolioMargin.sol";
+
+/// @title MarginEvaluator
+/// @notice `PortfolioMargin` behind an external interface, so `MarginEngine` can hand it memory
+///         (stored) parameters as calldata. Stateless and pure: anyone may call it; the engine
+///         deploys its own in its constructor.
+contract MarginEvaluator {
+    /// @notice `PortfolioMargin.marginOf`; errors and gas as the library.
+    function marginOf(Portfolio calldata portfolio, Market calldata market, RiskParams calldata params)
+        external
+        pure
+        returns (MarginResult memory)
+    {
+        return PortfolioMargin.marginOf(portfolio, market, params);
+    }
+
+    /// @notice `PortfolioMargin.shortfallWitness`; errors and gas as the library.
+    function shortfallWitness(
+        Portfolio calldata portfolio,
+        Market calldata market,
+        RiskParams calldata params,
+        uint256[] calldata witness
+    ) external pure returns (int256 equity, int256 maintenanceBound) {
+        return PortfolioMargin.shortfallWitness(portfolio, market, params, witness);
+    }
+}
