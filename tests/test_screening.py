@@ -1,0 +1,282 @@
+"""Screening (offchain/screening.py) against the exact engine (offchain.margin.margin_of).
+
+The main test screens >= 100,000 random accounts in 48 batches (one market and parameter set per
+batch) and runs ``margin_of`` on every one of them (two worker processes): no liquidatable account
+may be SAFE, every UNDER account must be liquidatable, every account the engine rejects must be
+CHECK, and every float estimate must lie within its bound. Accounts are mostly small books (0-4
+options: the exact engine costs ~0.45 ms per option) plus 16-option books, invalid accounts and
+accounts whose cash is tuned so that the exact ``equity - MM`` is within 1 wei of zero or
++-10^U(-14, -2) of the account's scale. GRIDMARGIN_SCREEN_BATCHES scales the population (48 by
+default; 2,100 accounts per batch).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import time
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from offchain.black76 import call_put_bounds, log_moneyness
+from offchain.errors import GridMarginError
+from offchain.margin import margin_of
+from offchain.margin_types import GridParams, Portfolio, RiskParams, UnderlyingPositions
+from offchain.screening import (
+    CDF_ABS_ERROR,
+    CHECK,
+    INVALID,
+    SAFE,
+    UNDER,
+    black76,
+    norm_cdf,
+    pack,
+    screen,
+    screen_and_confirm,
+)
+from tests.screening_population import (
+    Batch,
+    W,
+    book16,
+    boundary_offset,
+    exact_outcomes,
+    invalid_account,
+    random_account,
+    random_batch,
+    tune_to_boundary,
+)
+
+N_BATCHES = int(os.environ.get("GRIDMARGIN_SCREEN_BATCHES", "48"))
+RANDOM_PER_BATCH, BOOK16_PER_BATCH, INVALID_PER_BATCH, BOUNDARY_PER_BATCH = 1_965, 10, 10, 115
+NATURAL, BIG, BROKEN, TUNED = "natural", "book16", "invalid", "boundary"
+
+
+class Population:
+    """Accounts, their kind, batch, exact outcome and screening result."""
+
+    def __init__(self, seed: int = 2026) -> None:
+        rng = random.Random(seed)
+        self.batches: list[Batch] = []
+        for b in range(N_BATCHES):
+            self.batches.append(random_batch(rng, max_options=6 if b % 12 == 5 else 128,
+                                             n_underlyings=rng.choice((1, 2, 3, 3))))
+        first: list[tuple[int, object, str]] = []
+        for b, batch in enumerate(self.batches):
+            first += [(b, random_account(rng, batch), NATURAL) for _ in range(RANDOM_PER_BATCH)]
+            first += [(b, book16(rng, batch, distinct_strikes=rng.random() < 0.3), BIG) for _ in range(BOOK16_PER_BATCH)]
+            first += [(b, invalid_account(rng, batch), BROKEN) for _ in range(INVALID_PER_BATCH)]
+        start = time.perf_counter()
+        outcomes = exact_outcomes(self.batches, [(b, p) for b, p, _ in first])
+        # Boundary accounts: natural accounts with positions, cash moved onto the exact boundary.
+        tuned, offsets = [], []
+        for b in range(N_BATCHES):
+            candidates = [i for i, (bb, p, kind) in enumerate(first)
+                          if bb == b and kind == NATURAL and isinstance(outcomes[i], tuple) and outcomes[i][1] > 0]
+            for i in rng.sample(candidates, min(BOUNDARY_PER_BATCH, len(candidates))):
+                equity, mm = outcomes[i]
+                offset = boundary_offset(rng, equity, mm, first[i][1].cash)
+                account = tune_to_boundary(first[i][1], equity, mm, offset)
+                if account is not None:
+                    tuned.append((b, account, TUNED))
+                    offsets.append(offset)
+        tuned_outcomes = exact_outcomes(self.batches, [(b, p) for b, p, _ in tuned])
+        self.exact_seconds = time.perf_counter() - start
+        self.items = first + tuned
+        self.outcomes = outcomes + tuned_outcomes
+        self.offsets = offsets
+        self.within_wei = np.array([False] * len(first) + [abs(o) <= 1 for o in offsets])
+        self.tuned_outcomes = tuned_outcomes
+
+        n = len(self.items)
+        self.kind = np.array([k for _, _, k in self.items])
+        self.batch = np.array([b for b, _, _ in self.items])
+        self.classes = np.empty(n, dtype=np.int8)
+        self.equity, self.mm, self.bound = np.empty(n), np.empty(n), np.empty(n)
+        start = time.perf_counter()
+        for b, batch in enumerate(self.batches):
+            index = np.flatnonzero(self.batch == b)
+            result = screen([self.items[i][1] for i in index], batch.market, batch.params)
+            self.classes[index] = result.classes
+            self.equity[index], self.mm[index], self.bound[index] = result.equity, result.maintenance_margin, result.bound
+        self.screen_seconds = time.perf_counter() - start
+
+
+@pytest.fixture(scope="module")
+def population() -> Population:
+    return Population()
+
+
+def test_population_is_large_and_varied(population: Population) -> None:
+    assert len(population.items) >= 100_000 * N_BATCHES // 48
+    errors = sum(isinstance(o, GridMarginError) for o in population.outcomes)
+    liquidatable = sum(isinstance(o, tuple) and o[0] < o[1] for o in population.outcomes)
+    assert errors >= N_BATCHES * INVALID_PER_BATCH  # every mutation is rejected, plus TooManyPositions
+    assert 0.2 < liquidatable / len(population.items) < 0.8
+
+
+def test_boundary_accounts_sit_where_tuned(population: Population) -> None:
+    """Equity is cash plus the positions' value and MM ignores cash, so the tuning is exact."""
+    for offset, outcome in zip(population.offsets, population.tuned_outcomes):
+        assert isinstance(outcome, tuple) and outcome[0] - outcome[1] == offset
+
+
+def test_no_miss_and_every_under_is_liquidatable(population: Population, record_property) -> None:
+    misses, false_under, unchecked_errors, outside = [], [], [], []
+    ratio = ratio_large = 0.0
+    for i, outcome in enumerate(population.outcomes):
+        c = population.classes[i]
+        if isinstance(outcome, GridMarginError):
+            if c != CHECK:
+                unchecked_errors.append(i)
+            continue
+        equity, mm = outcome[0] / W, outcome[1] / W
+        liquidatable = outcome[0] < outcome[1]
+        if liquidatable and c == SAFE:
+            misses.append(i)
+        if c == UNDER and not liquidatable:
+            false_under.append(i)
+        if population.bound[i] == 0:  # no shocked position, no balance: E = cash and MM = 0 exactly
+            if not (outcome[1] == 0 and population.mm[i] == 0 and (population.equity[i] < 0) == (outcome[0] < 0)):
+                outside.append(i)
+        elif math.isfinite(population.bound[i]):
+            err = abs(population.equity[i] - equity) + abs(population.mm[i] - mm)
+            if err > population.bound[i]:
+                outside.append(i)
+            else:
+                ratio = max(ratio, err / population.bound[i])
+                if mm > 1e-6:  # away from the wei quantum of the correlated square root
+                    ratio_large = max(ratio_large, err / population.bound[i])
+    n = len(population.items)
+    check = population.classes == CHECK
+    valid = np.array([isinstance(o, tuple) for o in population.outcomes])
+    natural = valid & np.isin(population.kind, (NATURAL, BIG))
+    tuned = population.kind == TUNED
+    near = population.within_wei
+    summary = {
+        "accounts": n,
+        "misses": len(misses),
+        "false_under": len(false_under),
+        "engine_errors_not_check": len(unchecked_errors),
+        "estimates_outside_bound": len(outside),
+        "max_error_over_bound": ratio,
+        "max_error_over_bound_mm_above_1e-6": ratio_large,
+        "check_fraction": float(check.mean()),
+        "check_fraction_valid_natural": float(check[natural].mean()),
+        "check_fraction_boundary": float(check[tuned].mean()),
+        "boundary_within_1_wei_all_check": bool(check[near].all()),
+        "safe": int((population.classes == SAFE).sum()),
+        "under": int((population.classes == UNDER).sum()),
+        "exact_seconds_2_workers": round(population.exact_seconds, 1),
+        "screen_seconds": round(population.screen_seconds, 2),
+    }
+    record_property("screening_summary", summary)
+    print("\nscreening summary:", summary)
+    assert not misses, [population.items[i] for i in misses[:3]]
+    assert not false_under, [population.items[i] for i in false_under[:3]]
+    assert not unchecked_errors, [population.items[i] for i in unchecked_errors[:3]]
+    assert not outside, [population.items[i] for i in outside[:3]]
+    assert summary["check_fraction"] < 0.05
+    assert summary["check_fraction_valid_natural"] < 0.01
+    assert summary["boundary_within_1_wei_all_check"]
+
+
+def test_screen_and_confirm_gives_the_exact_answer(population: Population) -> None:
+    for b in sorted({0, min(5, N_BATCHES - 1)}):  # batch 5 has max_options = 6: its 16-option books are INVALID
+        index = np.flatnonzero(population.batch == b)
+        accounts = [population.items[i][1] for i in index]
+        batch = population.batches[b]
+        confirmed = screen_and_confirm(accounts, batch.market, batch.params, processes=2)
+        for k, i in enumerate(index):
+            outcome = population.outcomes[i]
+            if isinstance(outcome, GridMarginError):
+                assert confirmed.classes[k] == INVALID and confirmed.errors[k] == outcome
+            else:
+                assert confirmed.classes[k] == (UNDER if outcome[0] < outcome[1] else SAFE)
+                if k in confirmed.exact:
+                    assert (confirmed.exact[k].equity, confirmed.exact[k].maintenance_margin) == outcome
+        assert set(confirmed.exact) | set(confirmed.errors) == set(np.flatnonzero(confirmed.screened.classes == CHECK))
+
+
+def test_norm_cdf_absolute_error() -> None:
+    x = np.linspace(-40.0, 40.0, 200_001)
+    reference = np.array([0.5 * math.erfc(-v / math.sqrt(2.0)) for v in x])
+    assert np.max(np.abs(norm_cdf(x) - reference)) < CDF_ABS_ERROR
+    assert norm_cdf(np.array([-np.inf, np.inf])).tolist() == [0.0, 1.0]
+
+
+def test_black76_inside_the_engine_bracket() -> None:
+    """The float kernel against the exact library's guaranteed bracket, to 1e-13 of F + K."""
+    rng = random.Random(4)
+    worst = 0.0
+    for _ in range(3_000):
+        forward = rng.randint(10**15, 10**24)
+        strike = max(1, forward * rng.randint(1, 400) // 100)
+        s = rng.choice((0, rng.randint(1, 10**15), rng.randint(10**15, 5 * 10**18)))
+        discount = rng.randint(10**17, W)
+        call_low, call_high, put_low, put_high = call_put_bounds(log_moneyness(forward, strike), forward, strike, s, discount)
+        f, k = forward / W, strike / W
+        x, sf, d = math.log(f / k), s / W, discount / W
+        price = black76(np.array([x, x]), np.array([f, f]), np.array([k, k]), np.array([sf, sf]), np.array([d, d]),
+                        np.array([True, False]))
+        tol = 1e-13 * (f + k)
+        for value, low, high in ((price[0], call_low, call_high), (price[1], put_low, put_high)):
+            assert low / W - tol <= value <= high / W + tol
+            worst = max(worst, (max(low / W - value, value - high / W, 0.0)) / (f + k))
+    assert worst < 1e-14
+
+
+def test_shared_and_per_chunk_pricing_agree(population: Population, monkeypatch) -> None:
+    from offchain import screening
+
+    batch = population.batches[1]
+    accounts = [population.items[i][1] for i in np.flatnonzero(population.batch == 1)]
+    shared = screen(accounts, batch.market, batch.params)
+    monkeypatch.setattr(screening, "_GLOBAL_PRICES_MAX", 0)
+    monkeypatch.setattr(screening, "_OPTIONS_PER_CHUNK", 97)  # many small chunks
+    chunked = screen(accounts, batch.market, batch.params)
+    assert np.array_equal(shared.classes, chunked.classes)
+    np.testing.assert_allclose(shared.equity, chunked.equity, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(shared.maintenance_margin, chunked.maintenance_margin, rtol=1e-12, atol=1e-12)
+
+
+def test_packed_batch_is_reusable_across_markets(population: Population) -> None:
+    accounts = [population.items[i][1] for i in np.flatnonzero(population.batch == 2)]
+    packed = pack(accounts)
+    batch = population.batches[2]
+    for spot_move in (80, 100, 125):
+        market = replace(batch.market, underlyings=tuple(
+            replace(u, spot=u.spot * spot_move // 100) for u in batch.market.underlyings))
+        from_packed, from_list = screen(packed, market, batch.params), screen(accounts, market, batch.params)
+        assert np.array_equal(from_packed.classes, from_list.classes)
+        assert np.array_equal(from_packed.equity, from_list.equity, equal_nan=True)
+        for k in np.flatnonzero(from_packed.classes != CHECK)[:200]:
+            exact = margin_of(accounts[k], market, batch.params)
+            assert exact.liquidatable == (from_packed.classes[k] == UNDER)
+
+
+def test_exact_boundary_and_trivial_accounts(population: Population) -> None:
+    batch = population.batches[0]
+    market, params = batch.market, batch.params
+    spot = market.underlyings[0].spot
+    book = Portfolio(0, (UnderlyingPositions(0, 0, 3 * W, spot, ()),))
+    exact = margin_of(book, market, params)
+    for offset, expected in ((-1, UNDER), (0, SAFE), (1, SAFE)):
+        account = tune_to_boundary(book, exact.equity, exact.maintenance_margin, offset)
+        assert screen([account], market, params).classes[0] == CHECK
+        assert screen_and_confirm([account], market, params).classes[0] == expected
+    # No positions: E = cash and MM = 0 exactly, decided without the engine.
+    empty = [Portfolio(0), Portfolio(-1), Portfolio(1), Portfolio(5 * W, (UnderlyingPositions(0),))]
+    assert screen(empty, market, params).classes.tolist() == [SAFE, UNDER, SAFE, SAFE]
+    assert screen([], market, params).classes.shape == (0,)
+
+
+def test_invalid_params_make_everything_check(population: Population) -> None:
+    batch = population.batches[0]
+    accounts = [population.items[i][1] for i in np.flatnonzero(population.batch == 0)[:50]]
+    bad = RiskParams(tuple(replace(g, haircut=W) for g in batch.params.grids), batch.params.mm_factor)
+    assert (screen(accounts, batch.market, bad).classes == CHECK).all()
+    assert (screen_and_confirm(accounts, batch.market, bad).classes == INVALID).all()
+    assert GridParams().haircut < W
