@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from offchain._utils.intmath import sdiv
 from offchain.constants import (
+    AMOUNT_MAX,
     B76_D_CUTOFF,
     B76_ERR_FORWARD,
     B76_ERR_STRIKE,
@@ -63,6 +64,7 @@ from offchain.constants import (
     WAD,
 )
 from offchain.errors import (
+    GM_AmountOutOfRange,
     GM_DiscountOutOfRange,
     GM_ForwardOutOfRange,
     GM_LogMoneynessOutOfRange,
@@ -134,6 +136,23 @@ def call_put_bounds(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int, di
         discount * (low - parity) // B76_Q32_WAD,
         (discount * (high - parity) + up) // B76_Q32_WAD,
     )
+
+
+def position_value(
+    ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int, discount: int, is_call: bool, size: int
+) -> int:
+    """Value of ``size`` units of the option at the bracket end against the holder, rounded down:
+    floor(size * end / 1e18) with ``end`` the low end for a long (size > 0), the high end for a
+    short. Inputs and errors as :func:`call_put_bounds`, then |size| <= AMOUNT_MAX, else
+    GM_AmountOutOfRange(size)."""
+    call_low, call_high, put_low, put_high = call_put_bounds(ln_fk, forward, strike, sigma_sqrt_t, discount)
+    if not -AMOUNT_MAX <= size <= AMOUNT_MAX:
+        raise GM_AmountOutOfRange(size)
+    if size > 0:
+        end = call_low if is_call else put_low
+    else:
+        end = call_high if is_call else put_high
+    return size * end // WAD
 
 
 def price(forward: int, strike: int, sigma_sqrt_t: int, discount: int) -> tuple[int, int]:

@@ -7,9 +7,9 @@ up), named at each operation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from offchain.black76 import call_put_bounds
+from offchain.black76 import call_put_bounds, position_value
 from offchain.constants import AMOUNT_MAX, B76_PRICE_MAX, SECONDS_PER_YEAR, TERM_SCALING_HORIZON, WAD
 from offchain.errors import (
     GM_AmountOutOfRange,
@@ -52,9 +52,10 @@ def margin_of(portfolio: Portfolio, market: Market, params: RiskParams) -> Margi
     margins = [0] * len(params.grids)
     details = []
     for pos in portfolio.positions:
-        book = _open_book(pos, market.underlyings[pos.underlying], params.grids[pos.underlying], market.timestamp)
+        grid = params.grids[pos.underlying]
+        book = _open_book(pos, market.underlyings[pos.underlying], grid, market.timestamp)
         equity += book.equity
-        pnl = tuple(_scenario_pnl(book, j) for j in range(scenario_count(book.grid)))
+        pnl = tuple(_scenario_pnl(book, grid, j) for j in range(scenario_count(grid)))
         worst = min(range(len(pnl)), key=pnl.__getitem__)
         loss = max(0, -pnl[worst])
         margins[pos.underlying] = loss + book.add_on
@@ -75,11 +76,12 @@ def shortfall_witness(portfolio: Portfolio, market: Market, params: RiskParams, 
     if len(witness) != len(portfolio.positions):
         raise GM_WitnessOutOfRange(len(witness), 0)
     for pos, scenario in zip(portfolio.positions, witness):
-        book = _open_book(pos, market.underlyings[pos.underlying], params.grids[pos.underlying], market.timestamp)
-        if scenario >= scenario_count(book.grid):
+        grid = params.grids[pos.underlying]
+        book = _open_book(pos, market.underlyings[pos.underlying], grid, market.timestamp)
+        if scenario >= scenario_count(grid):
             raise GM_WitnessOutOfRange(pos.underlying, scenario)
         equity += book.equity
-        margins[pos.underlying] = max(0, -_scenario_pnl(book, scenario)) + book.add_on
+        margins[pos.underlying] = max(0, -_scenario_pnl(book, grid, scenario)) + book.add_on
     initial = _aggregate(margins, params.correlation)
     return equity, mul_wad_up(params.mm_factor, initial)
 
@@ -90,52 +92,57 @@ def scenario_count(grid: GridParams) -> int:
 
 
 @dataclass
-class _Expiry:
-    """Per-expiry terms shared by every series of that expiry."""
-
-    growth: int  # e^(r tau): forward = spot * growth
-    discount: int  # e^(-r tau)
-    sigma_sqrt_t: tuple[int, int, int]  # sigma * sqrt(tau) under vol down, none, up
-
-
-@dataclass
 class _Book:
-    """One underlying's positions with everything precomputed that scenarios share."""
+    """One underlying's positions with everything scenarios share (PortfolioMargin.Book).
 
-    pos: UnderlyingPositions
-    grid: GridParams
+    Options are sorted by expiry, so each expiry is a group: group g holds the options
+    [group_end[g - 1], group_end[g]) and its terms sit at index g (sigma_sqrt_t at 3g + vol). The
+    spot point caches the last shocked spot the scenarios moved to.
+    """
+
     spot: int
-    expiries: list[_Expiry]  # per option, the terms of its expiry
-    ln_strikes: list[int]
-    equity: int  # current value, assets down and liabilities up
-    baseline: int  # current value of the shocked positions, rounded up (loss reference)
-    add_on: int
+    ln_spot: int  # ln_wad(spot); 0 without options
+    perp_size: int
+    perp_entry: int
+    series: list[int]  # 4 per option: strike, ln_wad(strike), size, is_call (1 or 0)
+    group_end: list[int] = field(default_factory=list)
+    growth: list[int] = field(default_factory=list)  # e^(r tau): forward = spot * growth
+    ln_growth: list[int] = field(default_factory=list)  # ln_wad(growth)
+    discount: list[int] = field(default_factory=list)  # e^(-r tau)
+    sigma_sqrt_t: list[int] = field(default_factory=list)  # sigma * sqrt(tau) under vol down, none, up
+    point_shock: int = 0
+    point_spot: int = 0  # mul_wad_down(spot, 1e18 + point_shock)
+    point_ln_spot: int = 0  # ln_wad(point_spot); 0 without options or when point_spot is 0
+    equity: int = 0  # current value, assets down and liabilities up
+    baseline: int = 0  # current value of the shocked positions, rounded up (loss reference)
+    add_on: int = 0
 
 
 def _open_book(pos: UnderlyingPositions, um: UnderlyingMarket, grid: GridParams, now: int) -> _Book:
-    expiries: list[_Expiry] = []
-    for i, option in enumerate(pos.options):  # sorted by expiry: terms computed once per expiry
-        if i == 0 or option.expiry != pos.options[i - 1].expiry:
-            terms = _expiry_terms(option.expiry, um, grid, now)
-        expiries.append(terms)
-    ln_strikes = [ln_wad(o.strike) for o in pos.options]
+    options = pos.options
+    book = _Book(um.spot, 0, pos.perp_size, pos.perp_entry, [])
+    for i, option in enumerate(options):
+        if i == 0 or option.expiry != options[i - 1].expiry:
+            _add_expiry(book, option.expiry, um, grid, now)
+            book.group_end.append(0)
+        book.group_end[-1] = i + 1
+        book.series += [option.strike, ln_wad(option.strike), option.size, 1 if option.is_call else 0]
+    if options:
+        book.ln_spot = ln_wad(um.spot)
+    book.point_spot, book.point_ln_spot = um.spot, book.ln_spot
     haircut = WAD + grid.haircut if pos.balance < 0 else WAD - grid.haircut
-    equity = mul_wad_down(mul_wad_down(pos.balance, um.spot), haircut)
-    equity += mul_wad_down(pos.perp_size, um.spot - pos.perp_entry)
-    baseline = mul_wad_up(pos.perp_size, um.spot - pos.perp_entry)
-    short_units = 0
-    for i, option in enumerate(pos.options):
-        forward = mul_wad_down(um.spot, expiries[i].growth)
-        low, high = _option_bracket(option.is_call, ln_wad(forward) - ln_strikes[i], forward, option.strike, expiries[i], VOL_NONE)
-        equity += mul_wad_down(option.size, low if option.size > 0 else high)
-        baseline += mul_wad_up(option.size, high if option.size > 0 else low)
-        short_units += max(0, -option.size)
-    add_on = mul_wad_up(grid.linear_add_on, mul_wad_up(abs(pos.perp_size), um.spot))
-    add_on += mul_wad_up(grid.short_option_add_on, mul_wad_up(short_units, um.spot))
-    return _Book(pos, grid, um.spot, expiries, ln_strikes, equity, baseline, add_on)
+    book.equity = mul_wad_down(mul_wad_down(pos.balance, um.spot), haircut)
+    book.equity += mul_wad_down(pos.perp_size, um.spot - pos.perp_entry)
+    book.baseline = mul_wad_up(pos.perp_size, um.spot - pos.perp_entry)
+    _value_now(book)
+    short_units = sum(-option.size for option in options if option.size < 0)
+    book.add_on = mul_wad_up(grid.linear_add_on, mul_wad_up(abs(pos.perp_size), um.spot))
+    book.add_on += mul_wad_up(grid.short_option_add_on, mul_wad_up(short_units, um.spot))
+    return book
 
 
-def _expiry_terms(expiry: int, um: UnderlyingMarket, grid: GridParams, now: int) -> _Expiry:
+def _add_expiry(book: _Book, expiry: int, um: UnderlyingMarket, grid: GridParams, now: int) -> None:
+    """Opens the next expiry group with its terms."""
     seconds = expiry - now
     tau = seconds * WAD // SECONDS_PER_YEAR
     rate_tau = mul_wad_down(um.rate, tau)
@@ -145,35 +152,82 @@ def _expiry_terms(expiry: int, um: UnderlyingMarket, grid: GridParams, now: int)
     down = max(0, mul_wad_down(sigma, WAD - mul_wad_up(grid.vol_down, scaling)))
     up = mul_wad_up(sigma, WAD + mul_wad_up(grid.vol_up, scaling))
     sqrt_tau = sqrt_wad(tau)
-    sigma_sqrt_t = (mul_wad_down(down, sqrt_tau), mul_wad_down(sigma, sqrt_tau), mul_wad_down(up, sqrt_tau))
-    return _Expiry(exp_wad(rate_tau), exp_wad(-rate_tau), sigma_sqrt_t)
+    book.sigma_sqrt_t += [mul_wad_down(down, sqrt_tau), mul_wad_down(sigma, sqrt_tau), mul_wad_down(up, sqrt_tau)]
+    growth = exp_wad(rate_tau)
+    book.growth.append(growth)
+    book.ln_growth.append(ln_wad(growth))
+    book.discount.append(exp_wad(-rate_tau))
 
 
-def _scenario_pnl(book: _Book, scenario: int) -> int:
+def _value_now(book: _Book) -> None:
+    """Adds the options' current value to equity (longs low, shorts high, rounded down) and to the
+    baseline (the opposite ends, rounded up). The first forward of each expiry is checked for
+    overflow here; every scenario forward is at most twice one Black-76 accepted."""
+    start = 0
+    for g, end in enumerate(book.group_end):
+        forward = mul_wad_down(book.spot, book.growth[g])
+        ln_forward = _ln_forward(forward, book.ln_spot, book.ln_growth[g])
+        sigma_sqrt_t, discount = book.sigma_sqrt_t[3 * g + VOL_NONE], book.discount[g]
+        for i in range(start, end):
+            low, high = _option_bracket(book.series, i, ln_forward, forward, sigma_sqrt_t, discount)
+            size = book.series[4 * i + 2]
+            book.equity += mul_wad_down(size, low if size > 0 else high)
+            book.baseline += mul_wad_up(size, high if size > 0 else low)
+        start = end
+
+
+def _scenario_pnl(book: _Book, grid: GridParams, scenario: int) -> int:
     """P&L of the shocked positions in one scenario: value there (rounded down) minus the reference."""
-    shock, vol, weight = _scenario(book.grid, scenario)
-    spot = mul_wad_down(book.spot, WAD + shock)
-    pos = book.pos
-    value = mul_wad_down(pos.perp_size, spot - pos.perp_entry) + _options_value(pos.options, book, spot, vol)
+    shock, vol, weight = _scenario(grid, scenario)
+    _move_to(book, shock)
+    value = _mul_wad_down_in_range(book.perp_size, book.point_spot - book.perp_entry) + _options_value(book, vol)
     pnl = value - book.baseline
-    return pnl if weight == WAD else mul_wad_down(pnl, weight)
+    return pnl if weight == WAD else _mul_wad_down_in_range(pnl, weight)
 
 
-def _options_value(options: tuple[OptionPosition, ...], book: _Book, spot: int, vol: int) -> int:
-    """Value of the options at ``spot`` under vol shock ``vol``: longs at the bracket's low end,
-    shorts at its high end, each rounded down."""
-    value = ln_forward = last_forward = 0
-    for i, option in enumerate(options):
-        forward = mul_wad_down(spot, book.expiries[i].growth)
-        if forward != last_forward:  # options are sorted by expiry: one logarithm per expiry
-            ln_forward, last_forward = ln_wad(forward), forward
-        value += _option_value(option, ln_forward - book.ln_strikes[i], forward, book.expiries[i], vol)
+def _move_to(book: _Book, shock: int) -> None:
+    """Moves the spot point to ``shock`` (spot rounded down) unless it is there already."""
+    if shock == book.point_shock:
+        return
+    book.point_shock = shock
+    book.point_spot = mul_wad_down(book.spot, WAD + shock)
+    book.point_ln_spot = ln_wad(book.point_spot) if book.group_end and book.point_spot > 0 else 0
+
+
+def _options_value(book: _Book, vol: int) -> int:
+    """Value of the options at the spot point under vol shock ``vol``: longs at the bracket's low
+    end, shorts at its high end, each rounded down."""
+    value = start = 0
+    for g, end in enumerate(book.group_end):
+        forward = _mul_wad_down_in_range(book.point_spot, book.growth[g])
+        ln_forward = _ln_forward(forward, book.point_ln_spot, book.ln_growth[g])
+        value += _group_value(book.series, start, end, ln_forward, forward, book.sigma_sqrt_t[3 * g + vol], book.discount[g])
+        start = end
     return value
 
 
-def _option_value(option: OptionPosition, ln_fk: int, forward: int, terms: _Expiry, vol: int) -> int:
-    low, high = _option_bracket(option.is_call, ln_fk, forward, option.strike, terms, vol)
-    return mul_wad_down(option.size, low if option.size > 0 else high)
+def _group_value(
+    series: list[int], start: int, end: int, ln_forward: int, forward: int, sigma_sqrt_t: int, discount: int
+) -> int:
+    """Value of options [start, end) of one expiry at ``forward`` (position_value each)."""
+    value = 0
+    for i in range(start, end):
+        strike, ln_strike, size, is_call = _series(series, i)
+        value += position_value(ln_forward - ln_strike, forward, strike, sigma_sqrt_t, discount, is_call, size)
+    return value
+
+
+def _series(series: list[int], i: int) -> tuple[int, int, int, bool]:
+    """(strike, ln_wad(strike), size, is_call) of option ``i``."""
+    return series[4 * i], series[4 * i + 1], series[4 * i + 2], series[4 * i + 3] != 0
+
+
+def _ln_forward(forward: int, ln_spot: int, ln_growth: int) -> int:
+    """ln of a forward within Black-76's tolerance: ln_wad(spot) + ln_wad(growth) from 1e18 up,
+    ln_wad(forward) below, 0 for a forward of 0 (which Black-76 then rejects)."""
+    if forward >= WAD:
+        return ln_spot + ln_growth
+    return ln_wad(forward) if forward > 0 else 0
 
 
 def _scenario(grid: GridParams, scenario: int) -> tuple[int, int, int]:
@@ -185,9 +239,16 @@ def _scenario(grid: GridParams, scenario: int) -> tuple[int, int, int]:
     return shock, VOL_NONE, min(WAD, div_wad_up(grid.dampener, abs(shock)))
 
 
-def _option_bracket(is_call: bool, ln_fk: int, forward: int, strike: int, terms: _Expiry, vol: int) -> tuple[int, int]:
-    call_low, call_high, put_low, put_high = call_put_bounds(ln_fk, forward, strike, terms.sigma_sqrt_t[vol], terms.discount)
+def _option_bracket(series: list[int], i: int, ln_forward: int, forward: int, sigma_sqrt_t: int, discount: int) -> tuple[int, int]:
+    """Black-76 bracket of option ``i`` at ``forward`` with its expiry's sigma * sqrt(tau) and discount."""
+    strike, ln_strike, _size, is_call = _series(series, i)
+    call_low, call_high, put_low, put_high = call_put_bounds(ln_forward - ln_strike, forward, strike, sigma_sqrt_t, discount)
     return (call_low, call_high) if is_call else (put_low, put_high)
+
+
+def _mul_wad_down_in_range(x: int, y: int) -> int:
+    """x * y / 1e18 rounded toward -inf, as mul_wad_down, where the caller proves no overflow."""
+    return x * y // WAD
 
 
 def _vol_at(um: UnderlyingMarket, expiry: int) -> int:
@@ -241,9 +302,8 @@ def _validate_underlying(pos: UnderlyingPositions, um: UnderlyingMarket, now: in
         if not 0 < option.strike <= B76_PRICE_MAX:
             raise GM_StrikeOutOfRange(option.strike)
         _check_amount(option.size)
-        if not _has_vol(um, option.expiry):
+        if (index == 0 or option.expiry != pos.options[index - 1].expiry) and not _has_vol(um, option.expiry):
             raise GM_MissingVol(pos.underlying, option.expiry)
-
 
 
 def _validate_params(params: RiskParams) -> None:

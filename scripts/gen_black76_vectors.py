@@ -42,6 +42,8 @@ def main() -> int:
             else:
                 ln_fk = log_moneyness(forward, strike)
                 inputs.append([ln_fk, forward, strike, sigma, discount])
+                if fn.arity == 7:  # positionValue: a long call and a short put of 3 units
+                    inputs[-1:] = [inputs[-1] + [1, 3 * 10**18], inputs[-1] + [0, -3 * 10**18]]
         edges = list(edge_cases(fn))
         inputs += edges[:: max(1, len(edges) // 60)]
         inputs += [args for args in edges if oracle.onchain(fn, args)[0] == "error"]

@@ -47,6 +47,9 @@ FUNCTIONS: tuple[Black76Function, ...] = (
     Black76Function("logMoneyness", 2, 1, black76.log_moneyness),
     Black76Function("callPut", 5, 2, black76.call_put),
     Black76Function("callPutBounds", 5, 4, black76.call_put_bounds),
+    Black76Function(
+        "positionValue", 7, 1, lambda ln_fk, f, k, s, d, is_call, size: black76.position_value(ln_fk, f, k, s, d, is_call != 0, size)
+    ),
     Black76Function("price", 4, 2, black76.price),
     Black76Function("priceBounds", 4, 4, black76.price_bounds),
 )
@@ -129,6 +132,8 @@ def random_args(rng: random.Random, fn: Black76Function) -> list[int]:
         if rng.random() < 0.1:
             ln_fk += rng.randint(-(10**6), 10**6)  # an inconsistent ln(F/K) still prices identically on both sides
         args = [ln_fk, forward, strike, sigma, discount]
+    if fn.arity == 7:
+        args += [rng.randint(0, 1), _position_size(rng)]
     if rng.random() < 0.08:
         i = rng.randrange(len(args))
         args[i] = rng.choice(_BAD_VALUES + [_random_int256(rng)])
@@ -160,7 +165,11 @@ def edge_cases(fn: Black76Function) -> Iterator[list[int]]:
         else:
             ln_fk = black76.log_moneyness(forward, strike)
             for shift in (-1, 0, 1):
-                yield [ln_fk + shift, forward, strike, sigma, discount]
+                if fn.arity == 5:
+                    yield [ln_fk + shift, forward, strike, sigma, discount]
+                else:
+                    for is_call, size in ((1, W), (0, -W), (1, -C.AMOUNT_MAX), (0, C.AMOUNT_MAX), (1, 0)):
+                        yield [ln_fk + shift, forward, strike, sigma, discount, is_call, size]
     if fn.arity == 5:
         # ln(F/K) that put d1 or d2 exactly at, and one wei either side of, +-CDF_CUTOFF.
         for sigma in (W // 10, W, 3 * W):
@@ -169,12 +178,21 @@ def edge_cases(fn: Black76Function) -> Iterator[list[int]]:
                     base = (target - shift) * sigma // W
                     for delta in (-1, 0, 1):
                         yield [base + delta, W, W, sigma, W]
-    valid = {2: [W, W], 4: [W, W, W // 5, W], 5: [0, W, W, W // 5, W]}[fn.arity]
+    valid = {2: [W, W], 4: [W, W, W // 5, W], 5: [0, W, W, W // 5, W], 7: [0, W, W, W // 5, W, 1, W]}[fn.arity]
     for i in range(fn.arity):
         for bad in _BAD_VALUES:
             args = list(valid)
             args[i] = bad
             yield args
+
+
+def _position_size(rng: random.Random) -> int:
+    """A signed position size: mostly ordinary, sometimes 0, +-1 wei or at +-AMOUNT_MAX (and one past)."""
+    roll = rng.random()
+    if roll < 0.1:
+        return rng.choice([0, 1, -1, C.AMOUNT_MAX, -C.AMOUNT_MAX, C.AMOUNT_MAX + 1, -C.AMOUNT_MAX - 1])
+    size = int(W * 10 ** rng.uniform(-6, 6))
+    return -size if rng.random() < 0.5 else size
 
 
 def _random_int256(rng: random.Random) -> int:

@@ -78,7 +78,10 @@ def _args(draw: st.DrawFn, fn: Black76Function) -> list[int]:
         return [forward, strike, sigma, discount]
     from offchain.black76 import log_moneyness
 
-    return [log_moneyness(forward, strike) + draw(st.integers(-8, 8)), forward, strike, sigma, discount]
+    args = [log_moneyness(forward, strike) + draw(st.integers(-8, 8)), forward, strike, sigma, discount]
+    if fn.arity == 7:
+        args += [draw(st.integers(0, 1)), draw(st.one_of(st.integers(-(10**36), 10**36), _argument))]
+    return args
 
 
 @pytest.mark.parametrize("fn", FUNCTIONS, ids=lambda f: f.name)

@@ -21,9 +21,9 @@ def test_vectors_cover_every_function_and_error() -> None:
     errors = {c["expect"].get("error") for c in VECTORS} - {None}
     assert errors == {
         "GM_LogMoneynessOutOfRange", "GM_ForwardOutOfRange", "GM_StrikeOutOfRange",
-        "GM_VolatilityOutOfRange", "GM_DiscountOutOfRange",
+        "GM_VolatilityOutOfRange", "GM_DiscountOutOfRange", "GM_AmountOutOfRange",
     }
-    sigmas = {int(c["args"][-2]) for c in VECTORS if len(c["args"]) >= 4 and "value" in c["expect"]}
+    sigmas = {int(c["args"][-2]) for c in VECTORS if len(c["args"]) in (4, 5) and "value" in c["expect"]}
     assert 0 in sigmas and 1 in sigmas  # T -> 0 and sigma sqrt(T) = 0 are pinned
 
 

@@ -27,6 +27,19 @@ contract Black76Harness {
         return Black76.callPutBounds(lnFK, forward, strike, sigmaSqrtT, discount);
     }
 
+    /// @dev isCall as an int256 (non-zero = call), so every argument is an int256 like the others.
+    function positionValue(
+        int256 lnFK,
+        int256 forward,
+        int256 strike,
+        int256 sigmaSqrtT,
+        int256 discount,
+        int256 isCall,
+        int256 size
+    ) external pure returns (int256) {
+        return Black76.positionValue(lnFK, forward, strike, sigmaSqrtT, discount, isCall != 0, size);
+    }
+
     function price(int256 forward, int256 strike, int256 sigmaSqrtT, int256 discount)
         external
         pure

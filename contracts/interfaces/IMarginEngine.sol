@@ -127,10 +127,8 @@ interface IMarginEngine {
 
     /// @notice `marginOf(portfolio, marketFromFeeds(portfolio))`: the margin at the current feeds.
     /// @dev Errors: those of `marketFromFeeds` first, then the library's. Gas: the library's plus
-    ///      the feed reads, the parameters read and one call to `evaluator`: a 4-option ETH book
-    ///      (two expiries, perp, balance) under two default grids costs ~818k gas on anvil,
-    ///      transaction included, ~61k above `MarginHarness.marginOf` on the same inputs
-    ///      (tests/test_margin_engine.py prints both).
+    ///      the feed reads, the parameters read and one call to `evaluator` (tests/test_margin_engine.py
+    ///      prints it beside `MarginHarness.marginOf` on the same inputs).
     function marginOfFromFeeds(Portfolio calldata portfolio) external view returns (MarginResult memory);
 
     /// @notice `PortfolioMargin.shortfallWitness` at the current feeds: (equity, MM lower bound)

@@ -109,6 +109,54 @@ library Black76 {
         }
     }
 
+    /// @notice Value of `size` units of the option (a call if `isCall`, else a put) at the bracket end
+    ///         against the holder, rounded down: a long (size > 0) at the low end, a short at the high
+    ///         end, so a book valued this way is never overstated.
+    /// @dev Equal to floor(size * end / 1e18) with `end` the matching `callPutBounds` result. Inputs
+    ///      and errors as `callPutBounds`, then |size| <= AMOUNT_MAX, else GM_AmountOutOfRange(size)
+    ///      (so the product cannot overflow). Gas: `callPutBounds` less the three ends it skips.
+    function positionValue(
+        int256 lnFK,
+        int256 forward,
+        int256 strike,
+        int256 sigmaSqrtT,
+        int256 discount,
+        bool isCall,
+        int256 size
+    ) internal pure returns (int256 value) {
+        int256 callQ = _callQ32(lnFK, forward, strike, sigmaSqrtT, discount);
+        if (size < -AMOUNT_MAX || size > AMOUNT_MAX) revert GM_AmountOutOfRange(size);
+        assembly ("memory-safe") {
+            // As callPutBounds: clamp the centre into [max(F - K, 0), F] * 2^32, widen by err toward
+            // the holder's loss, clamp again, subtract the parity for a put, discount rounding outward.
+            let parity := shl(32, sub(forward, strike))
+            let lowest := and(parity, not(sar(255, parity)))
+            let cap := shl(32, forward)
+            if slt(callQ, lowest) { callQ := lowest }
+            if sgt(callQ, cap) { callQ := cap }
+            let err := 0
+            if sigmaSqrtT {
+                err := add(div(shl(32, add(mul(forward, B76_ERR_FORWARD), mul(strike, B76_ERR_STRIKE))), WAD), shl(32, B76_ERR_WEI))
+            }
+            switch sgt(size, 0)
+            case 1 {
+                let band := sub(callQ, err)
+                if slt(band, lowest) { band := lowest }
+                if iszero(isCall) { band := sub(band, parity) }
+                value := div(mul(discount, band), B76_Q32_WAD)
+            }
+            default {
+                let band := add(callQ, err)
+                if sgt(band, cap) { band := cap }
+                if iszero(isCall) { band := sub(band, parity) }
+                value := div(add(mul(discount, band), sub(B76_Q32_WAD, 1)), B76_Q32_WAD)
+            }
+            // |size| <= 1e36 and value <= ceil(D F) <= 1e36: the product fits; floor toward -inf.
+            value := mul(size, value)
+            value := sub(sdiv(value, WAD), slt(smod(value, WAD), 0))
+        }
+    }
+
     /// @notice `callPut` with ln(F/K) from `logMoneyness` (two logarithms more).
     function price(int256 forward, int256 strike, int256 sigmaSqrtT, int256 discount)
         internal

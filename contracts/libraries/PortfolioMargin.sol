@@ -34,26 +34,34 @@ library PortfolioMargin {
     uint256 internal constant PARAM_HAIRCUT = 9;
     uint256 internal constant PARAM_ADD_ON = 10;
 
-    /// @dev Per-expiry terms shared by every series of that expiry.
-    struct Expiry {
-        int256 growth; // e^(r tau): forward = spot * growth
-        int256 discount; // e^(-r tau)
-        int256[3] sigmaSqrtT; // sigma * sqrt(tau) under vol down, none, up
-    }
-
-    /// @dev One underlying's positions with everything scenarios share precomputed.
+    /// @dev One underlying's positions copied into memory once, with everything scenarios share.
+    ///      Options are sorted by expiry, so each expiry is a group: group g holds the options
+    ///      [groupEnd[g - 1], groupEnd[g]) and its terms sit at index g (sigmaSqrtT at 3g + vol).
+    ///      The spot point caches the last shocked spot the scenarios moved to.
     struct Book {
         int256 spot;
-        Expiry[] expiries; // per option, the terms of its expiry
-        int256[] lnStrikes;
+        int256 lnSpot; // lnWad(spot); 0 without options
+        int256 perpSize;
+        int256 perpEntry;
+        int256[] series; // 4 words per option: strike, lnWad(strike), size, isCall (1 or 0)
+        uint256 groups;
+        uint256[] groupEnd;
+        int256[] growth; // e^(r tau): forward = spot * growth
+        int256[] lnGrowth; // lnWad(growth)
+        int256[] discount; // e^(-r tau)
+        int256[] sigmaSqrtT; // sigma * sqrt(tau) under vol down, none, up
+        int256 pointShock;
+        int256 pointSpot; // mulWadDown(spot, 1e18 + pointShock)
+        int256 pointLnSpot; // lnWad(pointSpot); 0 without options or when pointSpot is 0
         int256 equity; // current value, assets down and liabilities up
         int256 baseline; // current value of the shocked positions, rounded up (loss reference)
         int256 addOn;
     }
 
     /// @notice Equity, IM, MM and per-underlying detail over the full grid.
-    /// @dev Gas: dominated by one Black-76 bracket per (option series, scenario); see
-    ///      scripts/bench_margin.py.
+    /// @dev Gas: dominated by one `Black76.positionValue` per (option series, scenario), about 1.85k
+    ///      with its exponential, plus ~0.25k of loop per pair; scripts/bench_margin.py has the table
+    ///      and scripts/gas_profile.py the gas per source line.
     function marginOf(Portfolio calldata portfolio, Market calldata market, RiskParams calldata params)
         internal
         pure
@@ -71,7 +79,7 @@ library PortfolioMargin {
             int256[] memory pnl = new int256[](scenarioCount(grid));
             uint256 worst;
             for (uint256 j; j < pnl.length; ++j) {
-                pnl[j] = _scenarioPnl(pos, grid, book, j);
+                pnl[j] = _scenarioPnl(book, grid, j);
                 if (pnl[j] < pnl[worst]) worst = j;
             }
             int256 loss = pnl[worst] < 0 ? -pnl[worst] : int256(0);
@@ -102,7 +110,7 @@ library PortfolioMargin {
             Book memory book = _openBook(pos, market.underlyings[pos.underlying], grid, market.timestamp);
             if (witness[p] >= scenarioCount(grid)) revert GM_WitnessOutOfRange(pos.underlying, witness[p]);
             equity += book.equity;
-            int256 pnl = _scenarioPnl(pos, grid, book, witness[p]);
+            int256 pnl = _scenarioPnl(book, grid, witness[p]);
             margins[pos.underlying] = (pnl < 0 ? -pnl : int256(0)) + book.addOn;
         }
         maintenanceBound = M.mulWadUp(params.mmFactor, _aggregate(margins, params.correlation));
@@ -120,42 +128,46 @@ library PortfolioMargin {
     {
         uint256 count = pos.options.length;
         book.spot = um.spot;
-        book.expiries = new Expiry[](count);
-        book.lnStrikes = new int256[](count);
-        Expiry memory terms;
+        book.perpSize = pos.perpSize;
+        book.perpEntry = pos.perpEntry;
+        book.series = new int256[](4 * count);
+        book.groupEnd = new uint256[](count);
+        book.growth = new int256[](count);
+        book.lnGrowth = new int256[](count);
+        book.discount = new int256[](count);
+        book.sigmaSqrtT = new int256[](3 * count);
+        OptionPosition[] memory options = pos.options;
+        int256 shortUnits;
         for (uint256 i; i < count; ++i) {
-            // Sorted by expiry: terms computed once per expiry.
-            if (i == 0 || pos.options[i].expiry != pos.options[i - 1].expiry) {
-                terms = _expiryTerms(pos.options[i].expiry, um, grid, now_);
+            OptionPosition memory option = options[i];
+            if (i == 0 || option.expiry != options[i - 1].expiry) {
+                _addExpiry(book, option.expiry, um, grid, now_);
             }
-            book.expiries[i] = terms;
-            book.lnStrikes[i] = M.lnWad(pos.options[i].strike);
+            book.groupEnd[book.groups - 1] = i + 1;
+            book.series[4 * i] = option.strike;
+            book.series[4 * i + 1] = M.lnWad(option.strike);
+            book.series[4 * i + 2] = option.size;
+            book.series[4 * i + 3] = option.isCall ? int256(1) : int256(0);
+            if (option.size < 0) shortUnits -= option.size;
         }
+        if (count > 0) book.lnSpot = M.lnWad(um.spot);
+        (book.pointSpot, book.pointLnSpot) = (um.spot, book.lnSpot);
         int256 haircut = pos.balance < 0 ? WAD + grid.haircut : WAD - grid.haircut;
         book.equity = M.mulWadDown(M.mulWadDown(pos.balance, um.spot), haircut);
         book.equity += M.mulWadDown(pos.perpSize, um.spot - pos.perpEntry);
         book.baseline = M.mulWadUp(pos.perpSize, um.spot - pos.perpEntry);
-        int256 shortUnits;
-        for (uint256 i; i < count; ++i) {
-            OptionPosition calldata option = pos.options[i];
-            int256 forward = M.mulWadDown(um.spot, book.expiries[i].growth);
-            (int256 low, int256 high) = _optionBracket(
-                option.isCall, M.lnWad(forward) - book.lnStrikes[i], forward, option.strike, book.expiries[i], VOL_NONE
-            );
-            book.equity += M.mulWadDown(option.size, option.size > 0 ? low : high);
-            book.baseline += M.mulWadUp(option.size, option.size > 0 ? high : low);
-            if (option.size < 0) shortUnits -= option.size;
-        }
+        _valueNow(book);
         int256 perpAbs = pos.perpSize < 0 ? -pos.perpSize : pos.perpSize;
         book.addOn = M.mulWadUp(grid.linearAddOn, M.mulWadUp(perpAbs, um.spot));
         book.addOn += M.mulWadUp(grid.shortOptionAddOn, M.mulWadUp(shortUnits, um.spot));
     }
 
-    function _expiryTerms(uint64 expiry, UnderlyingMarket calldata um, GridParams calldata grid, uint256 now_)
+    /// @dev Opens the next expiry group with its terms.
+    function _addExpiry(Book memory book, uint64 expiry, UnderlyingMarket calldata um, GridParams calldata grid, uint256 now_)
         private
         pure
-        returns (Expiry memory terms)
     {
+        uint256 g = book.groups++;
         int256 secs = int256(uint256(expiry) - now_);
         int256 tau = secs * WAD / SECONDS_PER_YEAR;
         int256 rateTau = M.mulWadDown(um.rate, tau);
@@ -166,51 +178,107 @@ library PortfolioMargin {
         if (down < 0) down = 0;
         int256 up = M.mulWadUp(sigma, WAD + M.mulWadUp(grid.volUp, scaling));
         int256 sqrtTau = M.sqrtWad(tau);
-        terms.sigmaSqrtT = [M.mulWadDown(down, sqrtTau), M.mulWadDown(sigma, sqrtTau), M.mulWadDown(up, sqrtTau)];
-        terms.growth = M.expWad(rateTau);
-        terms.discount = M.expWad(-rateTau);
+        book.sigmaSqrtT[3 * g + VOL_DOWN] = M.mulWadDown(down, sqrtTau);
+        book.sigmaSqrtT[3 * g + VOL_NONE] = M.mulWadDown(sigma, sqrtTau);
+        book.sigmaSqrtT[3 * g + VOL_UP] = M.mulWadDown(up, sqrtTau);
+        book.growth[g] = M.expWad(rateTau);
+        book.lnGrowth[g] = M.lnWad(book.growth[g]);
+        book.discount[g] = M.expWad(-rateTau);
     }
 
-    /// @dev P&L of the shocked positions in one scenario: value there (rounded down) minus the reference.
-    function _scenarioPnl(UnderlyingPositions calldata pos, GridParams calldata grid, Book memory book, uint256 scenario)
-        private
-        pure
-        returns (int256 pnl)
-    {
-        (int256 shock, uint256 vol, int256 weight) = _scenario(grid, scenario);
-        int256 spot = M.mulWadDown(book.spot, WAD + shock);
-        int256 value = M.mulWadDown(pos.perpSize, spot - pos.perpEntry) + _optionsValue(pos.options, book, spot, vol);
-        pnl = value - book.baseline;
-        if (weight != WAD) pnl = M.mulWadDown(pnl, weight);
-    }
-
-    /// @dev Value of the options at `spot` under vol shock `vol`: longs at the bracket's low end,
-    ///      shorts at its high end, each rounded down.
-    function _optionsValue(OptionPosition[] calldata options, Book memory book, int256 spot, uint256 vol)
-        private
-        pure
-        returns (int256 value)
-    {
-        int256 lnForward;
-        int256 lastForward;
-        for (uint256 i; i < options.length; ++i) {
-            int256 forward = M.mulWadDown(spot, book.expiries[i].growth);
-            if (forward != lastForward) {
-                // Options are sorted by expiry: one logarithm per expiry.
-                lnForward = M.lnWad(forward);
-                lastForward = forward;
+    /// @dev Adds the options' current value to equity (longs at the bracket's low end, shorts at its
+    ///      high end, rounded down) and to the baseline (the opposite ends, rounded up). The first
+    ///      forward of each expiry is checked for overflow here; every scenario forward is at most
+    ///      twice one that passed Black-76's range check, so the scenarios need no check.
+    function _valueNow(Book memory book) private pure {
+        uint256 start;
+        for (uint256 g; g < book.groups; ++g) {
+            int256 forward = M.mulWadDown(book.spot, book.growth[g]);
+            int256 lnForward = _lnForward(forward, book.lnSpot, book.lnGrowth[g]);
+            (int256 sigmaSqrtT, int256 discount) = (book.sigmaSqrtT[3 * g + VOL_NONE], book.discount[g]);
+            for (uint256 i = start; i < book.groupEnd[g]; ++i) {
+                (int256 low, int256 high) = _optionBracket(book.series, i, lnForward, forward, sigmaSqrtT, discount);
+                int256 size = book.series[4 * i + 2];
+                book.equity += M.mulWadDown(size, size > 0 ? low : high);
+                book.baseline += M.mulWadUp(size, size > 0 ? high : low);
             }
-            value += _optionValue(options[i], lnForward - book.lnStrikes[i], forward, book.expiries[i], vol);
+            start = book.groupEnd[g];
         }
     }
 
-    function _optionValue(OptionPosition calldata option, int256 lnFK, int256 forward, Expiry memory terms, uint256 vol)
+    /// @dev P&L of the shocked positions in one scenario: value there (rounded down) minus the reference.
+    function _scenarioPnl(Book memory book, GridParams calldata grid, uint256 scenario) private pure returns (int256 pnl) {
+        (int256 shock, uint256 vol, int256 weight) = _scenario(grid, scenario);
+        _moveTo(book, shock);
+        int256 value = _mulWadDownInRange(book.perpSize, book.pointSpot - book.perpEntry) + _optionsValue(book, vol);
+        pnl = value - book.baseline;
+        if (weight != WAD) pnl = _mulWadDownInRange(pnl, weight);
+    }
+
+    /// @dev Moves the spot point to `shock` (spot rounded down) unless it is there already.
+    function _moveTo(Book memory book, int256 shock) private pure {
+        if (shock == book.pointShock) return;
+        book.pointShock = shock;
+        book.pointSpot = M.mulWadDown(book.spot, WAD + shock);
+        book.pointLnSpot = book.groups > 0 && book.pointSpot > 0 ? M.lnWad(book.pointSpot) : int256(0);
+    }
+
+    /// @dev Value of the options at the spot point under vol shock `vol`: longs at the bracket's low
+    ///      end, shorts at its high end, each rounded down.
+    function _optionsValue(Book memory book, uint256 vol) private pure returns (int256 value) {
+        uint256 start;
+        for (uint256 g; g < book.groups; ++g) {
+            int256 forward = _mulWadDownInRange(book.pointSpot, book.growth[g]);
+            int256 lnForward = _lnForward(forward, book.pointLnSpot, book.lnGrowth[g]);
+            uint256 end = book.groupEnd[g];
+            value += _groupValue(book.series, start, end, lnForward, forward, book.sigmaSqrtT[3 * g + vol], book.discount[g]);
+            start = end;
+        }
+    }
+
+    /// @dev Value of options [start, end) of one expiry at `forward` (Black76.positionValue each).
+    function _groupValue(
+        int256[] memory series,
+        uint256 start,
+        uint256 end,
+        int256 lnForward,
+        int256 forward,
+        int256 sigmaSqrtT,
+        int256 discount
+    ) private pure returns (int256 value) {
+        for (uint256 i = start; i < end;) {
+            (int256 strike, int256 lnStrike, int256 size, bool isCall) = _series(series, i);
+            unchecked {
+                // Validated sizes times bracketed prices (|term| < 1e54): the sum cannot overflow.
+                value += Black76.positionValue(lnForward - lnStrike, forward, strike, sigmaSqrtT, discount, isCall, size);
+                ++i;
+            }
+        }
+    }
+
+    /// @dev (strike, lnWad(strike), size, isCall) of option `i`, read without a bounds check: callers
+    ///      pass i < options.
+    function _series(int256[] memory series, uint256 i)
         private
         pure
-        returns (int256)
+        returns (int256 strike, int256 lnStrike, int256 size, bool isCall)
     {
-        (int256 low, int256 high) = _optionBracket(option.isCall, lnFK, forward, option.strike, terms, vol);
-        return M.mulWadDown(option.size, option.size > 0 ? low : high);
+        assembly ("memory-safe") {
+            let at := add(series, add(0x20, shl(7, i)))
+            strike := mload(at)
+            lnStrike := mload(add(at, 0x20))
+            size := mload(add(at, 0x40))
+            isCall := mload(add(at, 0x60))
+        }
+    }
+
+    /// @dev ln of a forward for Black-76's tolerance (lnFK within 4 wei of ln(F/K), docs/black76.md):
+    ///      from 1e18 up, lnWad(spot) + lnWad(growth), whose three lnWad errors with the strike's
+    ///      (-2.3 to +1.3 wei) and the forward's rounding (below 1e18 / F) stay within it; below,
+    ///      lnWad(forward); 0 for a forward of 0, which Black-76 then rejects (GM_ForwardOutOfRange).
+    function _lnForward(int256 forward, int256 lnSpot, int256 lnGrowth) private pure returns (int256) {
+        if (forward >= WAD) return lnSpot + lnGrowth;
+        return forward > 0 ? M.lnWad(forward) : int256(0);
     }
 
     /// @dev (spot shock, vol shock, P&L weight) of a scenario index.
@@ -226,14 +294,30 @@ library PortfolioMargin {
         return (shock, VOL_NONE, weight < WAD ? weight : WAD);
     }
 
-    function _optionBracket(bool isCall, int256 lnFK, int256 forward, int256 strike, Expiry memory terms, uint256 vol)
-        private
-        pure
-        returns (int256 low, int256 high)
-    {
+    /// @dev Black-76 bracket of option `i` at `forward` with its expiry's sigma * sqrt(tau) and discount.
+    function _optionBracket(
+        int256[] memory series,
+        uint256 i,
+        int256 lnForward,
+        int256 forward,
+        int256 sigmaSqrtT,
+        int256 discount
+    ) private pure returns (int256 low, int256 high) {
+        (int256 strike, int256 lnStrike,, bool isCall) = _series(series, i);
         (int256 callLow, int256 callHigh, int256 putLow, int256 putHigh) =
-            Black76.callPutBounds(lnFK, forward, strike, terms.sigmaSqrtT[vol], terms.discount);
+            Black76.callPutBounds(lnForward - lnStrike, forward, strike, sigmaSqrtT, discount);
         return isCall ? (callLow, callHigh) : (putLow, putHigh);
+    }
+
+    /// @dev x * y / 1e18 rounded toward -inf, as M.mulWadDown, for callers that prove |x * y| < 2^255:
+    ///      a scenario spot (< 2e36) times a growth whose product with the spot passed Black-76's range
+    ///      check, a perp size (<= 1e36) times a price difference (< 3e36), a P&L (< 1e57: at most 128
+    ///      terms below 3e54) times a weight (<= 1e18).
+    function _mulWadDownInRange(int256 x, int256 y) private pure returns (int256 z) {
+        assembly ("memory-safe") {
+            z := mul(x, y)
+            z := sub(sdiv(z, WAD), slt(smod(z, WAD), 0))
+        }
     }
 
     function _volAt(UnderlyingMarket calldata um, uint64 expiry) private pure returns (int256) {
@@ -290,15 +374,19 @@ library PortfolioMargin {
         _checkAmount(pos.perpSize);
         _checkAmount(pos.perpEntry);
         if (um.rate < 0 || um.rate > WAD) revert GM_RateOutOfRange(pos.underlying, um.rate);
-        for (uint256 i; i < pos.options.length; ++i) {
-            OptionPosition calldata option = pos.options[i];
-            if (option.size == 0 || (i > 0 && !_seriesAfter(option, pos.options[i - 1]))) {
+        OptionPosition[] memory options = pos.options;
+        for (uint256 i; i < options.length; ++i) {
+            OptionPosition memory option = options[i];
+            if (option.size == 0 || (i > 0 && !_seriesAfter(option, options[i - 1]))) {
                 revert GM_OptionsNotCanonical(pos.underlying, i);
             }
             if (option.expiry <= now_) revert GM_OptionExpired(pos.underlying, option.expiry, now_);
             if (option.strike <= 0 || option.strike > B76_PRICE_MAX) revert GM_StrikeOutOfRange(option.strike);
             _checkAmount(option.size);
-            if (!_hasVol(um, option.expiry)) revert GM_MissingVol(pos.underlying, option.expiry);
+            // Sorted by expiry: one lookup per expiry.
+            if ((i == 0 || option.expiry != options[i - 1].expiry) && !_hasVol(um, option.expiry)) {
+                revert GM_MissingVol(pos.underlying, option.expiry);
+            }
         }
     }
 
@@ -344,7 +432,7 @@ library PortfolioMargin {
     }
 
     /// @dev Strictly after in (expiry, strike, isCall) order, puts before calls.
-    function _seriesAfter(OptionPosition calldata a, OptionPosition calldata b) private pure returns (bool) {
+    function _seriesAfter(OptionPosition memory a, OptionPosition memory b) private pure returns (bool) {
         if (a.expiry != b.expiry) return a.expiry > b.expiry;
         if (a.strike != b.strike) return a.strike > b.strike;
         return a.isCall && !b.isCall;
