@@ -146,8 +146,7 @@ def position_value(
     short. Inputs and errors as :func:`call_put_bounds`, then |size| <= AMOUNT_MAX, else
     GM_AmountOutOfRange(size)."""
     call_low, call_high, put_low, put_high = call_put_bounds(ln_fk, forward, strike, sigma_sqrt_t, discount)
-    if not -AMOUNT_MAX <= size <= AMOUNT_MAX:
-        raise GM_AmountOutOfRange(size)
+    _check_size(size)
     if size > 0:
         end = call_low if is_call else put_low
     else:
@@ -170,6 +169,11 @@ def _check_forward_strike(forward: int, strike: int) -> None:
         raise GM_ForwardOutOfRange(forward)
     if not 0 < strike <= B76_PRICE_MAX:
         raise GM_StrikeOutOfRange(strike)
+
+
+def _check_size(size: int) -> None:
+    if not -AMOUNT_MAX <= size <= AMOUNT_MAX:
+        raise GM_AmountOutOfRange(size)
 
 
 def _revert_invalid_input(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int, discount: int) -> None:

@@ -125,7 +125,7 @@ library Black76 {
         int256 size
     ) internal pure returns (int256 value) {
         int256 callQ = _callQ32(lnFK, forward, strike, sigmaSqrtT, discount);
-        if (size < -AMOUNT_MAX || size > AMOUNT_MAX) revert GM_AmountOutOfRange(size);
+        _checkSize(size);
         assembly ("memory-safe") {
             // As callPutBounds: clamp the centre into [max(F - K, 0), F] * 2^32, widen by err toward
             // the holder's loss, clamp again, subtract the parity for a put, discount rounding outward.
@@ -178,6 +178,15 @@ library Black76 {
     function _checkForwardStrike(int256 forward, int256 strike) private pure {
         if (forward <= 0 || forward > B76_PRICE_MAX) revert GM_ForwardOutOfRange(forward);
         if (strike <= 0 || strike > B76_PRICE_MAX) revert GM_StrikeOutOfRange(strike);
+    }
+
+    /// @dev Reverts GM_AmountOutOfRange(size) unless |size| <= AMOUNT_MAX (one unsigned comparison).
+    function _checkSize(int256 size) private pure {
+        bool outOfRange;
+        assembly ("memory-safe") {
+            outOfRange := gt(add(size, AMOUNT_MAX), shl(1, AMOUNT_MAX))
+        }
+        if (outOfRange) revert GM_AmountOutOfRange(size);
     }
 
     /// @dev Reverts with the first failing range check, in parameter order; `_callQ32` calls it only
