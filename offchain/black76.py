@@ -143,14 +143,23 @@ def position_value(
 ) -> int:
     """Value of ``size`` units of the option at the bracket end against the holder, rounded down:
     floor(size * end / 1e18) with ``end`` the low end for a long (size > 0), the high end for a
-    short. Inputs and errors as :func:`call_put_bounds`, then |size| <= AMOUNT_MAX, else
-    GM_AmountOutOfRange(size)."""
-    call_low, call_high, put_low, put_high = call_put_bounds(ln_fk, forward, strike, sigma_sqrt_t, discount)
+    short, as :func:`call_put_bounds` computes it (only that end is computed). Inputs and errors
+    as :func:`call_put_bounds`, then |size| <= AMOUNT_MAX, else GM_AmountOutOfRange(size)."""
+    call_q = _call_q32(ln_fk, forward, strike, sigma_sqrt_t, discount)
     _check_size(size)
+    parity = (forward - strike) << 32
+    lowest = parity if parity > 0 else 0
+    cap = forward << 32
+    call_q = min(max(call_q, lowest), cap)
+    err = 0
+    if sigma_sqrt_t != 0:
+        err = ((forward * B76_ERR_FORWARD + strike * B76_ERR_STRIKE) << 32) // WAD + (B76_ERR_WEI << 32)
     if size > 0:
-        end = call_low if is_call else put_low
+        band = max(call_q - err, lowest) - (0 if is_call else parity)
+        end = discount * band // B76_Q32_WAD
     else:
-        end = call_high if is_call else put_high
+        band = min(call_q + err, cap) - (0 if is_call else parity)
+        end = (discount * band + B76_Q32_WAD - 1) // B76_Q32_WAD
     return size * end // WAD
 
 
@@ -248,11 +257,20 @@ def _call_q32(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int, discount
 def _tail_ratio(v: int) -> int:
     """R(t) = Phi(-t) e^(t^2/2) = P(t) / Q(t) in Q64 for t = v / 2^96 in [0, CDF_CUTOFF):
     the normal-CDF rational of :func:`offchain.fixedpoint.norm_cdf_wad`, the quotient kept instead
-    of damped."""
-    num = CDF_P7_X96
-    for c in (CDF_P6_X96, CDF_P5_X96, CDF_P4_X96, CDF_P3_X96, CDF_P2_X96, CDF_P1_X96, CDF_P0_X96):
-        num = c + ((v * num) >> 96)
-    den = CDF_Q8_X96
-    for c in (CDF_Q7_X96, CDF_Q6_X96, CDF_Q5_X96, CDF_Q4_X96, CDF_Q3_X96, CDF_Q2_X96, CDF_Q1_X96, CDF_Q0_X96):
-        den = c + ((v * den) >> 96)
+    of damped. (Horner steps written out: this is the exact engine's innermost loop.)"""
+    num = CDF_P6_X96 + ((v * CDF_P7_X96) >> 96)
+    num = CDF_P5_X96 + ((v * num) >> 96)
+    num = CDF_P4_X96 + ((v * num) >> 96)
+    num = CDF_P3_X96 + ((v * num) >> 96)
+    num = CDF_P2_X96 + ((v * num) >> 96)
+    num = CDF_P1_X96 + ((v * num) >> 96)
+    num = CDF_P0_X96 + ((v * num) >> 96)
+    den = CDF_Q7_X96 + ((v * CDF_Q8_X96) >> 96)
+    den = CDF_Q6_X96 + ((v * den) >> 96)
+    den = CDF_Q5_X96 + ((v * den) >> 96)
+    den = CDF_Q4_X96 + ((v * den) >> 96)
+    den = CDF_Q3_X96 + ((v * den) >> 96)
+    den = CDF_Q2_X96 + ((v * den) >> 96)
+    den = CDF_Q1_X96 + ((v * den) >> 96)
+    den = CDF_Q0_X96 + ((v * den) >> 96)
     return (num << 64) // den

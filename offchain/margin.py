@@ -96,8 +96,8 @@ class _Book:
     """One underlying's positions with everything scenarios share (PortfolioMargin.Book).
 
     Options are sorted by expiry, so each expiry is a group: group g holds the options
-    [group_end[g - 1], group_end[g]) and its terms sit at index g (sigma_sqrt_t at 3g + vol). The
-    spot point caches the last shocked spot the scenarios moved to.
+    [end of group g - 1, end of group g) and its terms are items 7g..7g+6 of ``expiries``. The spot
+    point caches the last shocked spot the scenarios moved to.
     """
 
     spot: int
@@ -105,11 +105,10 @@ class _Book:
     perp_size: int
     perp_entry: int
     series: list[int]  # 4 per option: strike, ln_wad(strike), size, is_call (1 or 0)
-    group_end: list[int] = field(default_factory=list)
-    growth: list[int] = field(default_factory=list)  # e^(r tau): forward = spot * growth
-    ln_growth: list[int] = field(default_factory=list)  # ln_wad(growth)
-    discount: list[int] = field(default_factory=list)  # e^(-r tau)
-    sigma_sqrt_t: list[int] = field(default_factory=list)  # sigma * sqrt(tau) under vol down, none, up
+    groups: int = 0
+    # 7 per group: end (one past its last option), growth e^(r tau) (forward = spot * growth),
+    # ln_wad(growth), discount e^(-r tau), sigma * sqrt(tau) under vol down, none, up
+    expiries: list[int] = field(default_factory=list)
     point_shock: int = 0
     point_spot: int = 0  # mul_wad_down(spot, 1e18 + point_shock)
     point_ln_spot: int = 0  # ln_wad(point_spot); 0 without options or when point_spot is 0
@@ -120,13 +119,12 @@ class _Book:
 
 def _open_book(pos: UnderlyingPositions, um: UnderlyingMarket, grid: GridParams, now: int) -> _Book:
     options = pos.options
-    book = _Book(um.spot, 0, pos.perp_size, pos.perp_entry, [])
+    book = _Book(um.spot, 0, pos.perp_size, pos.perp_entry, [0] * (4 * len(options)))
     for i, option in enumerate(options):
         if i == 0 or option.expiry != options[i - 1].expiry:
             _add_expiry(book, option.expiry, um, grid, now)
-            book.group_end.append(0)
-        book.group_end[-1] = i + 1
-        book.series += [option.strike, ln_wad(option.strike), option.size, 1 if option.is_call else 0]
+        book.expiries[7 * (book.groups - 1)] = i + 1
+        _write_series(book.series, i, option.strike, ln_wad(option.strike), option.size, option.is_call)
     if options:
         book.ln_spot = ln_wad(um.spot)
     book.point_spot, book.point_ln_spot = um.spot, book.ln_spot
@@ -143,6 +141,7 @@ def _open_book(pos: UnderlyingPositions, um: UnderlyingMarket, grid: GridParams,
 
 def _add_expiry(book: _Book, expiry: int, um: UnderlyingMarket, grid: GridParams, now: int) -> None:
     """Opens the next expiry group with its terms."""
+    book.groups += 1
     seconds = expiry - now
     tau = seconds * WAD // SECONDS_PER_YEAR
     rate_tau = mul_wad_down(um.rate, tau)
@@ -152,11 +151,9 @@ def _add_expiry(book: _Book, expiry: int, um: UnderlyingMarket, grid: GridParams
     down = max(0, mul_wad_down(sigma, WAD - mul_wad_up(grid.vol_down, scaling)))
     up = mul_wad_up(sigma, WAD + mul_wad_up(grid.vol_up, scaling))
     sqrt_tau = sqrt_wad(tau)
-    book.sigma_sqrt_t += [mul_wad_down(down, sqrt_tau), mul_wad_down(sigma, sqrt_tau), mul_wad_down(up, sqrt_tau)]
+    sigmas = [mul_wad_down(down, sqrt_tau), mul_wad_down(sigma, sqrt_tau), mul_wad_down(up, sqrt_tau)]
     growth = exp_wad(rate_tau)
-    book.growth.append(growth)
-    book.ln_growth.append(ln_wad(growth))
-    book.discount.append(exp_wad(-rate_tau))
+    book.expiries += [0, growth, ln_wad(growth), exp_wad(-rate_tau), *sigmas]
 
 
 def _value_now(book: _Book) -> None:
@@ -164,15 +161,15 @@ def _value_now(book: _Book) -> None:
     baseline (the opposite ends, rounded up). The first forward of each expiry is checked for
     overflow here; every scenario forward is at most twice one Black-76 accepted."""
     start = 0
-    for g, end in enumerate(book.group_end):
-        forward = mul_wad_down(book.spot, book.growth[g])
-        ln_forward = _ln_forward(forward, book.ln_spot, book.ln_growth[g])
-        sigma_sqrt_t, discount = book.sigma_sqrt_t[3 * g + VOL_NONE], book.discount[g]
+    for g in range(book.groups):
+        end, growth, ln_growth, discount, sigma_sqrt_t = _expiry(book.expiries, g, VOL_NONE)
+        forward = mul_wad_down(book.spot, growth)
+        ln_forward = _ln_forward(forward, book.ln_spot, ln_growth)
         for i in range(start, end):
             low, high = _option_bracket(book.series, i, ln_forward, forward, sigma_sqrt_t, discount)
-            size = book.series[4 * i + 2]
-            book.equity += mul_wad_down(size, low if size > 0 else high)
-            book.baseline += mul_wad_up(size, high if size > 0 else low)
+            size = _series(book.series, i)[2]
+            book.equity += _mul_wad_down_in_range(size, low if size > 0 else high)
+            book.baseline -= _mul_wad_down_in_range(-size, high if size > 0 else low)  # ceil = -floor(-x)
         start = end
 
 
@@ -191,19 +188,25 @@ def _move_to(book: _Book, shock: int) -> None:
         return
     book.point_shock = shock
     book.point_spot = mul_wad_down(book.spot, WAD + shock)
-    book.point_ln_spot = ln_wad(book.point_spot) if book.group_end and book.point_spot > 0 else 0
+    book.point_ln_spot = ln_wad(book.point_spot) if book.groups > 0 and book.point_spot > 0 else 0
 
 
 def _options_value(book: _Book, vol: int) -> int:
     """Value of the options at the spot point under vol shock ``vol``: longs at the bracket's low
     end, shorts at its high end, each rounded down."""
     value = start = 0
-    for g, end in enumerate(book.group_end):
-        forward = _mul_wad_down_in_range(book.point_spot, book.growth[g])
-        ln_forward = _ln_forward(forward, book.point_ln_spot, book.ln_growth[g])
-        value += _group_value(book.series, start, end, ln_forward, forward, book.sigma_sqrt_t[3 * g + vol], book.discount[g])
+    for g in range(book.groups):
+        end, forward, ln_forward, sigma_sqrt_t, discount = _point_terms(book, g, vol)
+        value += _group_value(book.series, start, end, ln_forward, forward, sigma_sqrt_t, discount)
         start = end
     return value
+
+
+def _point_terms(book: _Book, g: int, vol: int) -> tuple[int, int, int, int, int]:
+    """Expiry group ``g`` at the spot point: (end, forward, its ln, sigma * sqrt(tau) under ``vol``, discount)."""
+    end, growth, ln_growth, discount, sigma_sqrt_t = _expiry(book.expiries, g, vol)
+    forward = _mul_wad_down_in_range(book.point_spot, growth)
+    return end, forward, _ln_forward(forward, book.point_ln_spot, ln_growth), sigma_sqrt_t, discount
 
 
 def _group_value(
@@ -220,6 +223,17 @@ def _group_value(
 def _series(series: list[int], i: int) -> tuple[int, int, int, bool]:
     """(strike, ln_wad(strike), size, is_call) of option ``i``."""
     return series[4 * i], series[4 * i + 1], series[4 * i + 2], series[4 * i + 3] != 0
+
+
+def _write_series(series: list[int], i: int, strike: int, ln_strike: int, size: int, is_call: bool) -> None:
+    """Stores option ``i`` of ``series``."""
+    series[4 * i : 4 * i + 4] = [strike, ln_strike, size, 1 if is_call else 0]
+
+
+def _expiry(expiries: list[int], g: int, vol: int) -> tuple[int, int, int, int, int]:
+    """(end, growth, ln_wad(growth), discount, sigma * sqrt(tau) under ``vol``) of expiry group ``g``."""
+    at = 7 * g
+    return expiries[at], expiries[at + 1], expiries[at + 2], expiries[at + 3], expiries[at + 4 + vol]
 
 
 def _ln_forward(forward: int, ln_spot: int, ln_growth: int) -> int:
@@ -239,8 +253,11 @@ def _scenario(grid: GridParams, scenario: int) -> tuple[int, int, int]:
     return shock, VOL_NONE, min(WAD, div_wad_up(grid.dampener, abs(shock)))
 
 
-def _option_bracket(series: list[int], i: int, ln_forward: int, forward: int, sigma_sqrt_t: int, discount: int) -> tuple[int, int]:
-    """Black-76 bracket of option ``i`` at ``forward`` with its expiry's sigma * sqrt(tau) and discount."""
+def _option_bracket(
+    series: list[int], i: int, ln_forward: int, forward: int, sigma_sqrt_t: int, discount: int
+) -> tuple[int, int]:
+    """Black-76 bracket (low, high) of option ``i`` at ``forward`` with its expiry's sigma * sqrt(tau)
+    and discount."""
     strike, ln_strike, _size, is_call = _series(series, i)
     call_low, call_high, put_low, put_high = call_put_bounds(ln_forward - ln_strike, forward, strike, sigma_sqrt_t, discount)
     return (call_low, call_high) if is_call else (put_low, put_high)

@@ -36,7 +36,7 @@ library PortfolioMargin {
 
     /// @dev One underlying's positions copied into memory once, with everything scenarios share.
     ///      Options are sorted by expiry, so each expiry is a group: group g holds the options
-    ///      [groupEnd[g - 1], groupEnd[g]) and its terms sit at index g (sigmaSqrtT at 3g + vol).
+    ///      [end of group g - 1, end of group g) and its terms are words 7g..7g+6 of `expiries`.
     ///      The spot point caches the last shocked spot the scenarios moved to.
     struct Book {
         int256 spot;
@@ -45,11 +45,9 @@ library PortfolioMargin {
         int256 perpEntry;
         int256[] series; // 4 words per option: strike, lnWad(strike), size, isCall (1 or 0)
         uint256 groups;
-        uint256[] groupEnd;
-        int256[] growth; // e^(r tau): forward = spot * growth
-        int256[] lnGrowth; // lnWad(growth)
-        int256[] discount; // e^(-r tau)
-        int256[] sigmaSqrtT; // sigma * sqrt(tau) under vol down, none, up
+        // 7 words per group: end (one past its last option), growth e^(r tau) (forward = spot *
+        // growth), lnWad(growth), discount e^(-r tau), sigma * sqrt(tau) under vol down, none, up
+        int256[] expiries;
         int256 pointShock;
         int256 pointSpot; // mulWadDown(spot, 1e18 + pointShock)
         int256 pointLnSpot; // lnWad(pointSpot); 0 without options or when pointSpot is 0
@@ -131,11 +129,7 @@ library PortfolioMargin {
         book.perpSize = pos.perpSize;
         book.perpEntry = pos.perpEntry;
         book.series = new int256[](4 * count);
-        book.groupEnd = new uint256[](count);
-        book.growth = new int256[](count);
-        book.lnGrowth = new int256[](count);
-        book.discount = new int256[](count);
-        book.sigmaSqrtT = new int256[](3 * count);
+        book.expiries = new int256[](7 * count);
         OptionPosition[] memory options = pos.options;
         int256 shortUnits;
         for (uint256 i; i < count; ++i) {
@@ -143,11 +137,8 @@ library PortfolioMargin {
             if (i == 0 || option.expiry != options[i - 1].expiry) {
                 _addExpiry(book, option.expiry, um, grid, now_);
             }
-            book.groupEnd[book.groups - 1] = i + 1;
-            book.series[4 * i] = option.strike;
-            book.series[4 * i + 1] = M.lnWad(option.strike);
-            book.series[4 * i + 2] = option.size;
-            book.series[4 * i + 3] = option.isCall ? int256(1) : int256(0);
+            book.expiries[7 * (book.groups - 1)] = int256(i + 1);
+            _writeSeries(book.series, i, option.strike, M.lnWad(option.strike), option.size, option.isCall);
             if (option.size < 0) shortUnits -= option.size;
         }
         if (count > 0) book.lnSpot = M.lnWad(um.spot);
@@ -178,12 +169,13 @@ library PortfolioMargin {
         if (down < 0) down = 0;
         int256 up = M.mulWadUp(sigma, WAD + M.mulWadUp(grid.volUp, scaling));
         int256 sqrtTau = M.sqrtWad(tau);
-        book.sigmaSqrtT[3 * g + VOL_DOWN] = M.mulWadDown(down, sqrtTau);
-        book.sigmaSqrtT[3 * g + VOL_NONE] = M.mulWadDown(sigma, sqrtTau);
-        book.sigmaSqrtT[3 * g + VOL_UP] = M.mulWadDown(up, sqrtTau);
-        book.growth[g] = M.expWad(rateTau);
-        book.lnGrowth[g] = M.lnWad(book.growth[g]);
-        book.discount[g] = M.expWad(-rateTau);
+        int256[] memory terms = book.expiries;
+        terms[7 * g + 4 + VOL_DOWN] = M.mulWadDown(down, sqrtTau);
+        terms[7 * g + 4 + VOL_NONE] = M.mulWadDown(sigma, sqrtTau);
+        terms[7 * g + 4 + VOL_UP] = M.mulWadDown(up, sqrtTau);
+        terms[7 * g + 1] = M.expWad(rateTau);
+        terms[7 * g + 2] = M.lnWad(terms[7 * g + 1]);
+        terms[7 * g + 3] = M.expWad(-rateTau);
     }
 
     /// @dev Adds the options' current value to equity (longs at the bracket's low end, shorts at its
@@ -193,16 +185,18 @@ library PortfolioMargin {
     function _valueNow(Book memory book) private pure {
         uint256 start;
         for (uint256 g; g < book.groups; ++g) {
-            int256 forward = M.mulWadDown(book.spot, book.growth[g]);
-            int256 lnForward = _lnForward(forward, book.lnSpot, book.lnGrowth[g]);
-            (int256 sigmaSqrtT, int256 discount) = (book.sigmaSqrtT[3 * g + VOL_NONE], book.discount[g]);
-            for (uint256 i = start; i < book.groupEnd[g]; ++i) {
+            (uint256 end, int256 growth, int256 lnGrowth, int256 discount, int256 sigmaSqrtT) =
+                _expiry(book.expiries, g, VOL_NONE);
+            int256 forward = M.mulWadDown(book.spot, growth);
+            int256 lnForward = _lnForward(forward, book.lnSpot, lnGrowth);
+            for (uint256 i = start; i < end; ++i) {
                 (int256 low, int256 high) = _optionBracket(book.series, i, lnForward, forward, sigmaSqrtT, discount);
-                int256 size = book.series[4 * i + 2];
-                book.equity += M.mulWadDown(size, size > 0 ? low : high);
-                book.baseline += M.mulWadUp(size, size > 0 ? high : low);
+                (,, int256 size,) = _series(book.series, i);
+                // Validated sizes times bracketed prices; ceil(x) = -floor(-x) for the baseline.
+                book.equity += _mulWadDownInRange(size, size > 0 ? low : high);
+                book.baseline -= _mulWadDownInRange(-size, size > 0 ? high : low);
             }
-            start = book.groupEnd[g];
+            start = end;
         }
     }
 
@@ -228,12 +222,24 @@ library PortfolioMargin {
     function _optionsValue(Book memory book, uint256 vol) private pure returns (int256 value) {
         uint256 start;
         for (uint256 g; g < book.groups; ++g) {
-            int256 forward = _mulWadDownInRange(book.pointSpot, book.growth[g]);
-            int256 lnForward = _lnForward(forward, book.pointLnSpot, book.lnGrowth[g]);
-            uint256 end = book.groupEnd[g];
-            value += _groupValue(book.series, start, end, lnForward, forward, book.sigmaSqrtT[3 * g + vol], book.discount[g]);
+            (uint256 end, int256 forward, int256 lnForward, int256 sigmaSqrtT, int256 discount) = _pointTerms(book, g, vol);
+            value += _groupValue(book.series, start, end, lnForward, forward, sigmaSqrtT, discount);
             start = end;
         }
+    }
+
+    /// @dev Expiry group `g` at the spot point: (end, forward, its ln, sigma * sqrt(tau) under `vol`,
+    ///      discount).
+    function _pointTerms(Book memory book, uint256 g, uint256 vol)
+        private
+        pure
+        returns (uint256 end, int256 forward, int256 lnForward, int256 sigmaSqrtT, int256 discount)
+    {
+        int256 growth;
+        int256 lnGrowth;
+        (end, growth, lnGrowth, discount, sigmaSqrtT) = _expiry(book.expiries, g, vol);
+        forward = _mulWadDownInRange(book.pointSpot, growth);
+        lnForward = _lnForward(forward, book.pointLnSpot, lnGrowth);
     }
 
     /// @dev Value of options [start, end) of one expiry at `forward` (Black76.positionValue each).
@@ -272,6 +278,37 @@ library PortfolioMargin {
         }
     }
 
+    /// @dev Stores option `i` of `series` (i < options, no bounds check).
+    function _writeSeries(int256[] memory series, uint256 i, int256 strike, int256 lnStrike, int256 size, bool isCall)
+        private
+        pure
+    {
+        assembly ("memory-safe") {
+            let at := add(series, add(0x20, shl(7, i)))
+            mstore(at, strike)
+            mstore(add(at, 0x20), lnStrike)
+            mstore(add(at, 0x40), size)
+            mstore(add(at, 0x60), isCall)
+        }
+    }
+
+    /// @dev (end, growth, lnWad(growth), discount, sigma * sqrt(tau) under `vol`) of expiry group `g`
+    ///      (g < groups, no bounds check).
+    function _expiry(int256[] memory expiries, uint256 g, uint256 vol)
+        private
+        pure
+        returns (uint256 end, int256 growth, int256 lnGrowth, int256 discount, int256 sigmaSqrtT)
+    {
+        assembly ("memory-safe") {
+            let at := add(expiries, add(0x20, mul(0xe0, g)))
+            end := mload(at)
+            growth := mload(add(at, 0x20))
+            lnGrowth := mload(add(at, 0x40))
+            discount := mload(add(at, 0x60))
+            sigmaSqrtT := mload(add(at, add(0x80, shl(5, vol))))
+        }
+    }
+
     /// @dev ln of a forward for Black-76's tolerance (lnFK within 4 wei of ln(F/K), docs/black76.md):
     ///      from 1e18 up, lnWad(spot) + lnWad(growth), whose three lnWad errors with the strike's
     ///      (-2.3 to +1.3 wei) and the forward's rounding (below 1e18 / F) stay within it; below,
@@ -294,7 +331,8 @@ library PortfolioMargin {
         return (shock, VOL_NONE, weight < WAD ? weight : WAD);
     }
 
-    /// @dev Black-76 bracket of option `i` at `forward` with its expiry's sigma * sqrt(tau) and discount.
+    /// @dev Black-76 bracket (low, high) of option `i` at `forward` with its expiry's sigma * sqrt(tau)
+    ///      and discount.
     function _optionBracket(
         int256[] memory series,
         uint256 i,
@@ -312,7 +350,8 @@ library PortfolioMargin {
     /// @dev x * y / 1e18 rounded toward -inf, as M.mulWadDown, for callers that prove |x * y| < 2^255:
     ///      a scenario spot (< 2e36) times a growth whose product with the spot passed Black-76's range
     ///      check, a perp size (<= 1e36) times a price difference (< 3e36), a P&L (< 1e57: at most 128
-    ///      terms below 3e54) times a weight (<= 1e18).
+    ///      terms below 3e54) times a weight (<= 1e18), an option size (<= 1e36) times a bracket end
+    ///      (<= ceil(D F) <= 1e36).
     function _mulWadDownInRange(int256 x, int256 y) private pure returns (int256 z) {
         assembly ("memory-safe") {
             z := mul(x, y)
