@@ -61,3 +61,4 @@ bench: setup
 	$(PY) scripts/bench_black76.py
 	$(PY) scripts/bench_margin.py
 	$(PY) scripts/bench_feeds.py
+	$(PY) scripts/bench_screening.py

@@ -161,7 +161,8 @@ def math(function: str, values: Sequence[str], rpc_url: str | None, as_json: boo
 @cli.command()
 @rpc_option
 def demo(rpc_url: str | None) -> int:
-    """Deploy the math harnesses and compare a tour of inputs on both sides."""
+    """Deploy the math harnesses and compare a tour of inputs on both sides; then deploy the margin
+    engine and value every example book in docs/examples on both sides."""
     from offchain.chain import chain_from_env
     from offchain.mathcheck import MathOnChain
     from offchain.twins import math_function
@@ -170,12 +171,52 @@ def demo(rpc_url: str | None) -> int:
         console.print(f"[bold]chain[/bold] id {w3.eth.chain_id}, block {w3.eth.block_number}")
         onchain = MathOnChain(w3)
         rows = [onchain.compare(math_function(name), args) for name, args in DEMO_INPUTS]
+        books = _demo_books(w3)
     console.print(_comparison_table(rows))
     agreed = sum(c.agree for c in rows)
     console.print(f"{agreed}/{len(rows)} calls equal to the wei (errors included: same name, same arguments).")
-    if agreed != len(rows):
+    console.print(_books_table(books))
+    equal = sum(row[-1] for row in books)
+    console.print(f"{equal}/{len(books)} books equal to the wei (equity, IM, MM and every scenario P&L).")
+    if agreed != len(rows) or equal != len(books):
         raise CliError("off-chain and on-chain disagree")
     return 0
+
+
+def _demo_books(w3) -> list[tuple[str, int, int, int, bool, int, bool]]:
+    """(name, options, equity, MM, liquidatable, gas, equal) of MarginEngine.marginOfWithParams on
+    every docs/examples book against offchain.margin.margin_of."""
+    from pathlib import Path
+
+    from offchain.chain import deploy
+    from offchain.engine_rpc import result_from_abi
+    from offchain.margin import margin_of
+    from offchain.portfolio_json import load
+
+    engine = deploy(w3, "MarginEngine")
+    rows = []
+    for path in sorted((Path(__file__).resolve().parent.parent / "docs" / "examples").glob("*.json")):
+        portfolio, market, params = load(path).engine_inputs()
+        call = engine.functions.marginOfWithParams(portfolio.as_abi(), market.as_abi(), params.as_abi())
+        onchain = result_from_abi(call.call())
+        offchain = margin_of(portfolio, market, params)
+        options = sum(len(p.options) for p in portfolio.positions)
+        rows.append((path.stem, options, offchain.equity, offchain.maintenance_margin, offchain.liquidatable,
+                     call.estimate_gas(), onchain == offchain))
+    return rows
+
+
+def _books_table(rows: list[tuple[str, int, int, int, bool, int, bool]]) -> Table:
+    from offchain.portfolio_json import amount_text
+
+    table = Table(title="MarginEngine.marginOfWithParams on docs/examples: off-chain = on-chain")
+    for name, justify in (("book", "left"), ("options", "right"), ("equity", "right"), ("MM", "right"),
+                          ("liquidatable", "center"), ("gas", "right"), ("equal", "center")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for name, options, equity, mm, liquidatable, gas, equal in rows:
+        table.add_row(name, str(options), amount_text(equity), amount_text(mm), "yes" if liquidatable else "no",
+                      f"{gas:,}", "[green]yes[/green]" if equal else "[red]NO[/red]")
+    return table
 
 
 # ------------------------------------------------------------------------------ margin, scenarios

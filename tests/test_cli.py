@@ -62,3 +62,11 @@ def test_math_domain_error_agrees_and_exits_nonzero() -> None:
     assert run.returncode == 1
     assert json.loads(run.stdout)["onchain"] == {"error": "GM_LnUndefined", "args": ["0"]}
     assert run.stderr.strip() == "gridmargin: GM_LnUndefined(0) (off-chain and on-chain agree)"
+
+
+def test_demo_runs_the_math_tour_and_the_example_books_on_a_local_anvil(capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's main command: starts anvil itself, every call and every example book equal."""
+    status, out, _ = _run(capsys, "demo")
+    assert status == 0
+    assert "13/13 calls equal to the wei" in out
+    assert "6/6 books equal to the wei" in out
