@@ -123,6 +123,18 @@ def curated() -> None:
     add("long straddle, no margin beyond premium", ["hedged"], book(0, pos(0, opt("call", 3000, 2), opt("put", 3000, 2))))
     add("BTC collar with token collateral", ["hedged", "balance"], book(0, pos(1, opt("put", 60000, 1, SEP), opt("call", 72000, -1, SEP), balance=1)))
 
+    # Low prices: the forward's logarithm switches from lnWad(S) + lnWad(g) to lnWad(F) below 1e18,
+    # and a dust spot shocked to 0 makes a zero forward (GM_ForwardOutOfRange(0)).
+    low = mkt(spots=(9 * 10**17, 65_000 * W, 150 * W))
+    add("sub-unit token, forwards either side of 1.0", ["hedged", "low-price"],
+        book(10, pos(0, opt("put", 0.85, 100), opt("call", 1.05, -100), perp=50, entry=0.9)), low)
+    add("token at 0.2, naked short calls", ["naked", "low-price"], book(100, pos(0, opt("call", 0.25, -1000))),
+        mkt(spots=(2 * 10**17, 65_000 * W, 150 * W)))
+    dust = mkt(spots=(7, 65_000 * W, 150 * W))
+    add("dust spot of 7 wei, default grid", ["low-price"], book(1, pos(0, OptionPosition(JUN, True, 6, W))), dust)
+    add("dust spot shocked to 0: zero forward", ["error", "low-price"], book(1, pos(0, OptionPosition(JUN, True, 6, W))), dust,
+        params(grid=GridParams(extended_shocks=(-9 * 10**17,))))
+
     # Naked books.
     for strike, size in ((3300, -1), (3600, -10), (4500, -100)):
         add(f"naked short calls K={strike} x{-size}", ["naked"], book(20000, pos(0, opt("call", strike, size))))

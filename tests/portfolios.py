@@ -23,7 +23,9 @@ from offchain.margin_types import (
 W = 10**18
 DAY = 86_400
 NOW = 1_800_000_000
-SPOTS = (3_000 * W, 60_000 * W, 150 * W)
+# ETH-, BTC- and SOL-like prices, a token just below 1.0 (forwards on both sides of 1e18, where the
+# engine switches how it takes ln F) and a dust price of 7 wei (shocked spots and forwards of 0).
+SPOTS = (3_000 * W, 60_000 * W, 150 * W, 9 * 10**17, 7)
 
 
 def random_market(rng: random.Random, expiries: list[int]) -> Market:
