@@ -7,12 +7,13 @@ opcode's gas to the source line the source map gives for it. Lines are charged t
 only (a call's body is charged to the callee's lines). Internal calls inlined by the optimizer are
 charged where the optimizer put them.
 
-Usage: python scripts/gas_profile.py [--options N] [--witness] [--top K]
+Usage: python scripts/gas_profile.py [--options N] [--witness] [--top K] [--functions]
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -66,6 +67,14 @@ def _source_map(text: str) -> list[tuple[int, int, int]]:
     return entries
 
 
+def _function_of(path: str, offset: int, cache: dict) -> str:
+    """The name of the Solidity function (or Yul function) whose text starts last before ``offset``."""
+    _line_of(path, offset, cache)
+    text = cache[path]
+    starts = [m for m in re.finditer(r"^\s*function (\w+)", text[:offset], re.M)]
+    return f"{Path(path).name}:{starts[-1][1] if starts else '(top)'}"
+
+
 def _line_of(path: str, offset: int, cache: dict) -> str:
     if path not in cache:
         text = (ROOT / path).read_text() if (ROOT / path).exists() else ""
@@ -81,6 +90,7 @@ def main() -> int:
     parser.add_argument("--options", type=int, default=16)
     parser.add_argument("--witness", action="store_true")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--functions", action="store_true", help="charge lines to their enclosing function")
     args = parser.parse_args()
     compiled, paths = _compile()
     portfolio, market, params = book(args.options)
@@ -110,7 +120,8 @@ def main() -> int:
     for pc, cost in steps:
         total += cost
         offset, _length, file_id = smap[to_index[pc]]
-        where = _line_of(paths[file_id], offset, cache) if 0 <= file_id < len(paths) else "(compiler-generated)"
+        describe = _function_of if args.functions else _line_of
+        where = describe(paths[file_id], offset, cache) if 0 <= file_id < len(paths) else "(compiler-generated)"
         per_line[where] += cost
         per_file[where.split(":")[0]] += cost
     print(f"execution gas (opcodes, excluding intrinsic and calldata): {total:,} in {len(steps):,} steps")

@@ -130,16 +130,16 @@ library PortfolioMargin {
         book.perpEntry = pos.perpEntry;
         book.series = new int256[](4 * count);
         book.expiries = new int256[](7 * count);
-        OptionPosition[] memory options = pos.options;
         int256 shortUnits;
+        uint64 lastExpiry;
         for (uint256 i; i < count; ++i) {
-            OptionPosition memory option = options[i];
-            if (i == 0 || option.expiry != options[i - 1].expiry) {
-                _addExpiry(book, option.expiry, um, grid, now_);
-            }
+            OptionPosition calldata option = pos.options[i];
+            (uint64 expiry, int256 strike, int256 size) = (option.expiry, option.strike, option.size);
+            if (i == 0 || expiry != lastExpiry) _addExpiry(book, expiry, um, grid, now_);
+            lastExpiry = expiry;
             book.expiries[7 * (book.groups - 1)] = int256(i + 1);
-            _writeSeries(book.series, i, option.strike, M.lnWad(option.strike), option.size, option.isCall);
-            if (option.size < 0) shortUnits -= option.size;
+            _writeSeries(book.series, i, strike, M.lnWad(strike), size, option.isCall);
+            if (size < 0) shortUnits -= size;
         }
         if (count > 0) book.lnSpot = M.lnWad(um.spot);
         (book.pointSpot, book.pointLnSpot) = (um.spot, book.lnSpot);
@@ -413,9 +413,10 @@ library PortfolioMargin {
         _checkAmount(pos.perpSize);
         _checkAmount(pos.perpEntry);
         if (um.rate < 0 || um.rate > WAD) revert GM_RateOutOfRange(pos.underlying, um.rate);
-        OptionPosition[] memory options = pos.options;
+        OptionPosition[] calldata options = pos.options;
         for (uint256 i; i < options.length; ++i) {
-            OptionPosition memory option = options[i];
+            OptionPosition calldata option = options[i];
+            bool newExpiry = i == 0 || option.expiry != options[i - 1].expiry;
             if (option.size == 0 || (i > 0 && !_seriesAfter(option, options[i - 1]))) {
                 revert GM_OptionsNotCanonical(pos.underlying, i);
             }
@@ -423,9 +424,7 @@ library PortfolioMargin {
             if (option.strike <= 0 || option.strike > B76_PRICE_MAX) revert GM_StrikeOutOfRange(option.strike);
             _checkAmount(option.size);
             // Sorted by expiry: one lookup per expiry.
-            if ((i == 0 || option.expiry != options[i - 1].expiry) && !_hasVol(um, option.expiry)) {
-                revert GM_MissingVol(pos.underlying, option.expiry);
-            }
+            if (newExpiry && !_hasVol(um, option.expiry)) revert GM_MissingVol(pos.underlying, option.expiry);
         }
     }
 
@@ -471,7 +470,7 @@ library PortfolioMargin {
     }
 
     /// @dev Strictly after in (expiry, strike, isCall) order, puts before calls.
-    function _seriesAfter(OptionPosition memory a, OptionPosition memory b) private pure returns (bool) {
+    function _seriesAfter(OptionPosition calldata a, OptionPosition calldata b) private pure returns (bool) {
         if (a.expiry != b.expiry) return a.expiry > b.expiry;
         if (a.strike != b.strike) return a.strike > b.strike;
         return a.isCall && !b.isCall;
