@@ -38,7 +38,7 @@ from offchain.evm import LocalEVM  # noqa: E402
 from tests.black76_support import error_bound, random_market, reference  # noqa: E402
 
 W = WAD
-FUNCTIONS = ("callPut", "callPutBounds", "price", "priceBounds")  # Black76GasHarness ids 0..3
+FUNCTIONS = ("callPut", "callPutBounds", "price", "priceBounds", "positionValue")  # Black76GasHarness ids 0..4
 GAS_GOAL = 2000
 
 
@@ -113,11 +113,11 @@ def main() -> int:
         print(json.dumps({"gas_goal_per_pair": GAS_GOAL, "gas": gas_rows, "accuracy": accuracy}))
         return 0
     print("Gas per (strike, scenario) pair, call and put together (marginal, Black76GasHarness):\n")
-    print("| grid | pairs | callPut | callPutBounds | price (+2 ln) | priceBounds (+2 ln) |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| grid | pairs | callPut | callPutBounds | positionValue | price (+2 ln) | priceBounds (+2 ln) |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for r in gas_rows:
-        print(f"| {r['grid']} | {r['pairs']} | {r['callPut']} | {r['callPutBounds']} | {r['price']} | {r['priceBounds']} |")
-    print(f"\ngoal: well under {GAS_GOAL} gas per pair for the engine's calls (callPut / callPutBounds).\n")
+        print(f"| {r['grid']} | {r['pairs']} | {r['callPut']} | {r['callPutBounds']} | {r['positionValue']} | {r['price']} | {r['priceBounds']} |")
+    print(f"\ngoal: well under {GAS_GOAL} gas per pair for the engine's calls (callPut / callPutBounds / positionValue).\n")
     print("Accuracy vs 60-digit mpmath, F in [1e-6, 1e12], K/F in [1e-4, 1e4], sigma sqrt(T) in {0} U [1 wei, 20]:\n")
     print("| points | max err / F | max err / bound | max undiscounted err / err | bracket misses |")
     print("|---:|---:|---:|---:|---:|")

@@ -17,6 +17,7 @@ contract Black76GasHarness {
     uint256 internal constant CALL_PUT_BOUNDS = 1;
     uint256 internal constant PRICE = 2;
     uint256 internal constant PRICE_BOUNDS = 3;
+    uint256 internal constant POSITION_VALUE = 4;
 
     struct Grid {
         int256[] lnForwards;
@@ -73,6 +74,7 @@ contract Black76GasHarness {
         if (fn == CALL_PUT_BOUNDS) return _callPutBounds;
         if (fn == PRICE) return _price;
         if (fn == PRICE_BOUNDS) return _priceBounds;
+        if (fn == POSITION_VALUE) return _positionValue;
         revert("Black76GasHarness: unknown function id");
     }
 
@@ -116,5 +118,14 @@ contract Black76GasHarness {
         (int256 callLow, int256 callHigh, int256 putLow, int256 putHigh) =
             Black76.priceBounds(forward, strike, sigmaSqrtT, discount);
         return callLow ^ callHigh ^ putLow ^ putHigh;
+    }
+
+    /// @dev A short call of 3 units (the high end), the engine's per-position call.
+    function _positionValue(int256 lnFK, int256 forward, int256 strike, int256 sigmaSqrtT, int256 discount)
+        private
+        pure
+        returns (int256)
+    {
+        return Black76.positionValue(lnFK, forward, strike, sigmaSqrtT, discount, true, -3e18);
     }
 }
