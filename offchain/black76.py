@@ -31,7 +31,7 @@ after the discount and :func:`call_put_bounds` turns err into a guaranteed brack
 
 from __future__ import annotations
 
-from offchain._utils.intmath import sdiv
+from offchain._utils.intmath import sdiv, wrap_int256
 from offchain.constants import (
     AMOUNT_MAX,
     B76_D_CUTOFF,
@@ -68,12 +68,13 @@ from offchain.errors import (
     GM_DiscountOutOfRange,
     GM_ForwardOutOfRange,
     GM_LogMoneynessOutOfRange,
+    GM_SeriesOutOfRange,
     GM_StrikeOutOfRange,
     GM_VolatilityOutOfRange,
 )
 from offchain.fixedpoint import exp_q96, ln_wad
 
-__all__ = ["log_moneyness", "call_put", "call_put_bounds", "price", "price_bounds"]
+__all__ = ["log_moneyness", "call_put", "call_put_bounds", "position_value", "series_value", "price", "price_bounds"]
 
 
 def log_moneyness(forward: int, strike: int) -> int:
@@ -143,24 +144,56 @@ def position_value(
 ) -> int:
     """Value of ``size`` units of the option at the bracket end against the holder, rounded down:
     floor(size * end / 1e18) with ``end`` the low end for a long (size > 0), the high end for a
-    short, as :func:`call_put_bounds` computes it (only that end is computed). Inputs and errors
-    as :func:`call_put_bounds`, then |size| <= AMOUNT_MAX, else GM_AmountOutOfRange(size)."""
-    call_q = _call_q32(ln_fk, forward, strike, sigma_sqrt_t, discount)
-    _check_size(size)
-    parity = (forward - strike) << 32
-    lowest = parity if parity > 0 else 0
+    short, as :func:`call_put_bounds` computes it. Inputs and errors as :func:`call_put_bounds`,
+    then |size| <= AMOUNT_MAX, else GM_AmountOutOfRange(size). :func:`series_value` of a one-option
+    series."""
+    return series_value([strike, 0, size, 1 if is_call else 0], 0, 1, ln_fk, forward, sigma_sqrt_t, discount)
+
+
+def series_value(
+    series: list[int], start: int, end: int, ln_forward: int, forward: int, sigma_sqrt_t: int, discount: int
+) -> int:
+    """Sum of :func:`position_value` over options [start, end) of ``series`` (4 ints per option:
+    strike, ln_wad(strike), size, is_call), all at one forward, sigma * sqrt(T) and discount.
+
+    Option i's ln(F/K) is ln_forward - ln_strike wrapped to int256. Raises the error the first
+    failing term raises (forward, sigma_sqrt_t and discount checked once, for the first option);
+    GM_SeriesOutOfRange(start, end, len(series)) unless end <= len(series) // 4; 0 when start >= end.
+    """
+    if end > len(series) // 4:
+        raise GM_SeriesOutOfRange(start, end, len(series))
+    if start >= end:
+        return 0
+    _check_shared_terms(series, start, ln_forward, forward, sigma_sqrt_t, discount)
+    value = 0
     cap = forward << 32
-    call_q = min(max(call_q, lowest), cap)
-    err = 0
-    if sigma_sqrt_t != 0:
-        err = ((forward * B76_ERR_FORWARD + strike * B76_ERR_STRIKE) << 32) // WAD + (B76_ERR_WEI << 32)
-    if size > 0:
-        band = max(call_q - err, lowest) - (0 if is_call else parity)
-        end = discount * band // B76_Q32_WAD
-    else:
-        band = min(call_q + err, cap) - (0 if is_call else parity)
-        end = (discount * band + B76_Q32_WAD - 1) // B76_Q32_WAD
-    return size * end // WAD
+    err_forward = forward * B76_ERR_FORWARD
+    for at in range(4 * start, 4 * end, 4):
+        strike = series[at]
+        size = series[at + 2]
+        ln_fk = ln_forward - series[at + 1]
+        if not -B76_LOG_MONEYNESS_MAX <= ln_fk <= B76_LOG_MONEYNESS_MAX:
+            ln_fk = wrap_int256(ln_fk)
+        if not (
+            -B76_LOG_MONEYNESS_MAX <= ln_fk <= B76_LOG_MONEYNESS_MAX
+            and 0 < strike <= B76_PRICE_MAX
+            and -AMOUNT_MAX <= size <= AMOUNT_MAX
+        ):
+            _revert_invalid_input(ln_fk, forward, strike, sigma_sqrt_t, discount, size)
+        call_q = _undiscounted_call_q32(ln_fk, forward, strike, sigma_sqrt_t)
+        parity = (forward - strike) << 32
+        lowest = parity if parity > 0 else 0
+        call_q = min(max(call_q, lowest), cap)
+        err = 0
+        if sigma_sqrt_t != 0:
+            err = ((err_forward + strike * B76_ERR_STRIKE) << 32) // WAD + (B76_ERR_WEI << 32)
+        shift = 0 if series[at + 3] else parity  # a put is the call minus (F - K)
+        if size > 0:
+            end_value = discount * (max(call_q - err, lowest) - shift) // B76_Q32_WAD
+        else:
+            end_value = (discount * (min(call_q + err, cap) - shift) + B76_Q32_WAD - 1) // B76_Q32_WAD
+        value += size * end_value // WAD
+    return value
 
 
 def price(forward: int, strike: int, sigma_sqrt_t: int, discount: int) -> tuple[int, int]:
@@ -180,23 +213,47 @@ def _check_forward_strike(forward: int, strike: int) -> None:
         raise GM_StrikeOutOfRange(strike)
 
 
-def _check_size(size: int) -> None:
-    if not -AMOUNT_MAX <= size <= AMOUNT_MAX:
-        raise GM_AmountOutOfRange(size)
+def _check_shared_terms(
+    series: list[int], first: int, ln_forward: int, forward: int, sigma_sqrt_t: int, discount: int
+) -> None:
+    """The first option's range checks on the terms every option shares (forward, sigma_sqrt_t,
+    discount): raise as its :func:`position_value` would when one of them fails."""
+    if not (0 < forward <= B76_PRICE_MAX and 0 <= sigma_sqrt_t <= B76_SIGMA_SQRT_T_MAX and 0 < discount <= WAD):
+        at = 4 * first
+        ln_fk = wrap_int256(ln_forward - series[at + 1])
+        _revert_invalid_input(ln_fk, forward, series[at], sigma_sqrt_t, discount, series[at + 2])
 
 
-def _revert_invalid_input(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int, discount: int) -> None:
-    """Raise the first failing range check, in parameter order (called once one of them failed)."""
+def _revert_invalid_input(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int, discount: int, size: int) -> None:
+    """Raise the first failing range check, in parameter order, then |size| <= AMOUNT_MAX (called
+    once one of them failed; size 0 when there is none to check)."""
     if not -B76_LOG_MONEYNESS_MAX <= ln_fk <= B76_LOG_MONEYNESS_MAX:
         raise GM_LogMoneynessOutOfRange(ln_fk)
     _check_forward_strike(forward, strike)
     if not 0 <= sigma_sqrt_t <= B76_SIGMA_SQRT_T_MAX:
         raise GM_VolatilityOutOfRange(sigma_sqrt_t)
-    raise GM_DiscountOutOfRange(discount)
+    if not 0 < discount <= WAD:
+        raise GM_DiscountOutOfRange(discount)
+    raise GM_AmountOutOfRange(size)
 
 
 def _call_q32(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int, discount: int) -> int:
-    """Check the inputs, then the undiscounted call in Q32 wei (wei * 2^32), unclamped.
+    """Check the inputs (raising as :func:`call_put` documents), then :func:`_undiscounted_call_q32`.
+    (The Solidity twin tests the five ranges at once, branch-free, before calling the reverter.)"""
+    in_range = (
+        -B76_LOG_MONEYNESS_MAX <= ln_fk <= B76_LOG_MONEYNESS_MAX
+        and 0 < forward <= B76_PRICE_MAX
+        and 0 < strike <= B76_PRICE_MAX
+        and 0 <= sigma_sqrt_t <= B76_SIGMA_SQRT_T_MAX
+        and 0 < discount <= WAD
+    )
+    if not in_range:
+        _revert_invalid_input(ln_fk, forward, strike, sigma_sqrt_t, discount, 0)
+    return _undiscounted_call_q32(ln_fk, forward, strike, sigma_sqrt_t)
+
+
+def _undiscounted_call_q32(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int) -> int:
+    """The undiscounted call in Q32 wei (wei * 2^32) for inputs the caller checked, unclamped.
 
     d1, d2 in wad * 2^78 units: q = x / s up to 2^-78 wei, h = s / 2 exactly, so d1 - d2 = s and
     (d1^2 - d2^2) / 2 = x up to s * 1e-18 * 2^-78. With E = e^(-d1^2/2) (wad) and R in Q64:
@@ -208,17 +265,7 @@ def _call_q32(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int, discount
     A d with |d| >= CDF_CUTOFF contributes no R (its tail is below 1.1e-21 of its prefactor); when
     |d1| >= CDF_CUTOFF there is no tail term at all (E < 2.5e-20: both tails below 1.3e-20 F), nor
     when E truncates to 0 wei (both tails below 1e-18 F, inside E's error).
-    (The Solidity twin tests the five ranges at once, branch-free, before calling the reverter.)
     """
-    in_range = (
-        -B76_LOG_MONEYNESS_MAX <= ln_fk <= B76_LOG_MONEYNESS_MAX
-        and 0 < forward <= B76_PRICE_MAX
-        and 0 < strike <= B76_PRICE_MAX
-        and 0 <= sigma_sqrt_t <= B76_SIGMA_SQRT_T_MAX
-        and 0 < discount <= WAD
-    )
-    if not in_range:
-        _revert_invalid_input(ln_fk, forward, strike, sigma_sqrt_t, discount)
     if sigma_sqrt_t == 0:
         return max((forward - strike) << 32, 0)
     q = sdiv((ln_fk * WAD) << 78, sigma_sqrt_t)

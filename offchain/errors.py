@@ -109,6 +109,13 @@ class GM_LogMoneynessOutOfRange(GridMarginError):
 
     arg_types = ("int256",)
 
+
+class GM_SeriesOutOfRange(GridMarginError):
+    """``black76.series_value``: options [start, end) do not lie inside the series array (4 words each)."""
+
+    arg_types = ("uint256", "uint256", "uint256")
+
+
 class GM_TooManyPositions(GridMarginError):
     """Margin engine: The portfolio holds more option series than the engine's gas bound allows."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from offchain.black76 import call_put_bounds, position_value
+from offchain.black76 import call_put_bounds, series_value
 from offchain.constants import AMOUNT_MAX, B76_PRICE_MAX, SECONDS_PER_YEAR, TERM_SCALING_HORIZON, WAD
 from offchain.errors import (
     GM_AmountOutOfRange,
@@ -197,7 +197,7 @@ def _options_value(book: _Book, vol: int) -> int:
     value = start = 0
     for g in range(book.groups):
         end, forward, ln_forward, sigma_sqrt_t, discount = _point_terms(book, g, vol)
-        value += _group_value(book.series, start, end, ln_forward, forward, sigma_sqrt_t, discount)
+        value += series_value(book.series, start, end, ln_forward, forward, sigma_sqrt_t, discount)
         start = end
     return value
 
@@ -207,17 +207,6 @@ def _point_terms(book: _Book, g: int, vol: int) -> tuple[int, int, int, int, int
     end, growth, ln_growth, discount, sigma_sqrt_t = _expiry(book.expiries, g, vol)
     forward = _mul_wad_down_in_range(book.point_spot, growth)
     return end, forward, _ln_forward(forward, book.point_ln_spot, ln_growth), sigma_sqrt_t, discount
-
-
-def _group_value(
-    series: list[int], start: int, end: int, ln_forward: int, forward: int, sigma_sqrt_t: int, discount: int
-) -> int:
-    """Value of options [start, end) of one expiry at ``forward`` (position_value each)."""
-    value = 0
-    for i in range(start, end):
-        strike, ln_strike, size, is_call = _series(series, i)
-        value += position_value(ln_forward - ln_strike, forward, strike, sigma_sqrt_t, discount, is_call, size)
-    return value
 
 
 def _series(series: list[int], i: int) -> tuple[int, int, int, bool]:

@@ -40,6 +40,18 @@ contract Black76Harness {
         return Black76.positionValue(lnFK, forward, strike, sigmaSqrtT, discount, isCall != 0, size);
     }
 
+    function seriesValue(
+        int256[] memory series,
+        uint256 start,
+        uint256 end,
+        int256 lnForward,
+        int256 forward,
+        int256 sigmaSqrtT,
+        int256 discount
+    ) external pure returns (int256) {
+        return Black76.seriesValue(series, start, end, lnForward, forward, sigmaSqrtT, discount);
+    }
+
     function price(int256 forward, int256 strike, int256 sigmaSqrtT, int256 discount)
         external
         pure

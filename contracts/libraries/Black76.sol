@@ -114,8 +114,8 @@ library Black76 {
     ///         end, so a book valued this way is never overstated.
     /// @dev Equal to floor(size * end / 1e18) with `end` the matching `callPutBounds` result. Inputs
     ///      and errors as `callPutBounds`, then |size| <= AMOUNT_MAX, else GM_AmountOutOfRange(size)
-    ///      (so the product cannot overflow). Gas: as `callPutBounds` (the signed product replaces the
-    ///      three ends it skips): ~2.0k per pair with both tails (scripts/bench_black76.py).
+    ///      (so the product cannot overflow). `seriesValue` of a one-option series; the engine calls
+    ///      `seriesValue` for a whole expiry at once.
     function positionValue(
         int256 lnFK,
         int256 forward,
@@ -124,37 +124,84 @@ library Black76 {
         int256 discount,
         bool isCall,
         int256 size
+    ) internal pure returns (int256) {
+        int256[] memory series = new int256[](4);
+        (series[0], series[2], series[3]) = (strike, size, isCall ? int256(1) : int256(0));
+        return seriesValue(series, 0, 1, lnFK, forward, sigmaSqrtT, discount);
+    }
+
+    /// @notice Sum of `positionValue` over options [start, end) of `series`, all at one forward,
+    ///         sigma * sqrt(T) and discount: the value of one expiry of a book in one scenario.
+    /// @dev `series` holds 4 words per option: strike, lnWad(strike), size, isCall (non-zero = call);
+    ///      option i's ln(F/K) is lnForward - lnStrike (wrapping, as callers pass logarithms).
+    ///      Equal to the sum of positionValue(lnForward - lnStrike_i, forward, strike_i, sigmaSqrtT,
+    ///      discount, isCall_i, size_i) and reverting with the error the first failing term raises:
+    ///      forward, sigmaSqrtT and discount are checked once (for the first option), the rest per
+    ///      option. GM_SeriesOutOfRange(start, end, series.length) unless end <= series.length / 4;
+    ///      0 when start >= end. Terms are below 1e54 in magnitude, so the sum cannot overflow.
+    ///      Gas: ~1.4k per option with both tails (scripts/bench_black76.py).
+    function seriesValue(
+        int256[] memory series,
+        uint256 start,
+        uint256 end,
+        int256 lnForward,
+        int256 forward,
+        int256 sigmaSqrtT,
+        int256 discount
     ) internal pure returns (int256 value) {
-        int256 callQ = _callQ32(lnFK, forward, strike, sigmaSqrtT, discount);
-        _checkSize(size);
-        assembly ("memory-safe") {
-            // As callPutBounds: clamp the centre into [max(F - K, 0), F] * 2^32, widen by err toward
-            // the holder's loss, clamp again, subtract the parity for a put, discount rounding outward.
-            let parity := shl(32, sub(forward, strike))
-            let lowest := and(parity, not(sar(255, parity)))
-            let cap := shl(32, forward)
-            if slt(callQ, lowest) { callQ := lowest }
-            if sgt(callQ, cap) { callQ := cap }
-            let err := 0
-            if sigmaSqrtT {
-                err := add(div(shl(32, add(mul(forward, B76_ERR_FORWARD), mul(strike, B76_ERR_STRIKE))), WAD), shl(32, B76_ERR_WEI))
+        if (end > series.length / 4) revert GM_SeriesOutOfRange(start, end, series.length);
+        if (start >= end) return 0;
+        _checkSharedTerms(series, start, lnForward, forward, sigmaSqrtT, discount);
+        for (uint256 i = start; i < end; ++i) {
+            int256 strike;
+            int256 size;
+            int256 callQ;
+            {
+                int256 lnFK;
+                bool outOfRange;
+                assembly ("memory-safe") {
+                    let at := add(series, add(0x20, shl(7, i)))
+                    strike := mload(at)
+                    lnFK := sub(lnForward, mload(add(at, 0x20)))
+                    size := mload(add(at, 0x40))
+                    outOfRange := or(
+                        or(
+                            gt(add(lnFK, B76_LOG_MONEYNESS_MAX), shl(1, B76_LOG_MONEYNESS_MAX)),
+                            iszero(lt(sub(strike, 1), B76_PRICE_MAX))
+                        ),
+                        gt(add(size, AMOUNT_MAX), shl(1, AMOUNT_MAX))
+                    )
+                }
+                if (outOfRange) _revertInvalidInput(lnFK, forward, strike, sigmaSqrtT, discount, size);
+                callQ = _undiscountedCallQ32(lnFK, forward, strike, sigmaSqrtT);
             }
-            switch sgt(size, 0)
-            case 1 {
-                let band := sub(callQ, err)
-                if slt(band, lowest) { band := lowest }
-                if iszero(isCall) { band := sub(band, parity) }
-                value := div(mul(discount, band), B76_Q32_WAD)
+            assembly ("memory-safe") {
+                // As callPutBounds: clamp the centre into [max(F - K, 0), F] * 2^32, widen by err toward
+                // the holder's loss, clamp again, subtract the parity for a put, discount rounding
+                // outward. Then floor(size * end / 1e18): |size| <= 1e36 and end <= ceil(D F) <= 1e36.
+                let parity := shl(32, sub(forward, strike))
+                let lowest := and(parity, not(sar(255, parity)))
+                if slt(callQ, lowest) { callQ := lowest }
+                if sgt(callQ, shl(32, forward)) { callQ := shl(32, forward) }
+                let err := 0
+                if sigmaSqrtT {
+                    err := add(div(shl(32, add(mul(forward, B76_ERR_FORWARD), mul(strike, B76_ERR_STRIKE))), WAD), shl(32, B76_ERR_WEI))
+                }
+                parity := mul(parity, iszero(mload(add(series, add(0x80, shl(7, i)))))) // a put's shift, 0 for a call
+                switch sgt(size, 0)
+                case 1 {
+                    callQ := sub(callQ, err)
+                    if slt(callQ, lowest) { callQ := lowest }
+                    callQ := div(mul(discount, sub(callQ, parity)), B76_Q32_WAD)
+                }
+                default {
+                    callQ := add(callQ, err)
+                    if sgt(callQ, shl(32, forward)) { callQ := shl(32, forward) }
+                    callQ := div(add(mul(discount, sub(callQ, parity)), sub(B76_Q32_WAD, 1)), B76_Q32_WAD)
+                }
+                callQ := mul(size, callQ)
+                value := add(value, sub(sdiv(callQ, WAD), slt(smod(callQ, WAD), 0)))
             }
-            default {
-                let band := add(callQ, err)
-                if sgt(band, cap) { band := cap }
-                if iszero(isCall) { band := sub(band, parity) }
-                value := div(add(mul(discount, band), sub(B76_Q32_WAD, 1)), B76_Q32_WAD)
-            }
-            // |size| <= 1e36 and value <= ceil(D F) <= 1e36: the product fits; floor toward -inf.
-            value := mul(size, value)
-            value := sub(sdiv(value, WAD), slt(smod(value, WAD), 0))
         }
     }
 
@@ -181,29 +228,82 @@ library Black76 {
         if (strike <= 0 || strike > B76_PRICE_MAX) revert GM_StrikeOutOfRange(strike);
     }
 
-    /// @dev Reverts GM_AmountOutOfRange(size) unless |size| <= AMOUNT_MAX (one unsigned comparison).
-    function _checkSize(int256 size) private pure {
+    /// @dev The first option's range checks on the terms every option shares (forward, sigmaSqrtT,
+    ///      discount): reverts as its `positionValue` would when one of them fails.
+    function _checkSharedTerms(
+        int256[] memory series,
+        uint256 first,
+        int256 lnForward,
+        int256 forward,
+        int256 sigmaSqrtT,
+        int256 discount
+    ) private pure {
         bool outOfRange;
         assembly ("memory-safe") {
-            outOfRange := gt(add(size, AMOUNT_MAX), shl(1, AMOUNT_MAX))
+            outOfRange := or(
+                or(iszero(lt(sub(forward, 1), B76_PRICE_MAX)), gt(sigmaSqrtT, B76_SIGMA_SQRT_T_MAX)),
+                iszero(lt(sub(discount, 1), WAD))
+            )
         }
-        if (outOfRange) revert GM_AmountOutOfRange(size);
+        if (outOfRange) {
+            int256 lnFK;
+            int256 strike;
+            int256 size;
+            assembly ("memory-safe") {
+                let at := add(series, add(0x20, shl(7, first)))
+                strike := mload(at)
+                lnFK := sub(lnForward, mload(add(at, 0x20)))
+                size := mload(add(at, 0x40))
+            }
+            _revertInvalidInput(lnFK, forward, strike, sigmaSqrtT, discount, size);
+        }
     }
 
-    /// @dev Reverts with the first failing range check, in parameter order; `_callQ32` calls it only
-    ///      when its branch-free test of all five ranges failed, so the last check needs no test.
-    function _revertInvalidInput(int256 lnFK, int256 forward, int256 strike, int256 sigmaSqrtT, int256 discount)
-        private
-        pure
-    {
+    /// @dev Reverts with the first failing range check, in parameter order, then |size| <= AMOUNT_MAX
+    ///      (GM_AmountOutOfRange); callers reach it only when one of them failed (pass size 0 when
+    ///      there is none to check).
+    function _revertInvalidInput(
+        int256 lnFK,
+        int256 forward,
+        int256 strike,
+        int256 sigmaSqrtT,
+        int256 discount,
+        int256 size
+    ) private pure {
         if (lnFK < -B76_LOG_MONEYNESS_MAX || lnFK > B76_LOG_MONEYNESS_MAX) revert GM_LogMoneynessOutOfRange(lnFK);
         _checkForwardStrike(forward, strike);
         if (sigmaSqrtT < 0 || sigmaSqrtT > B76_SIGMA_SQRT_T_MAX) revert GM_VolatilityOutOfRange(sigmaSqrtT);
-        revert GM_DiscountOutOfRange(discount);
+        if (discount <= 0 || discount > WAD) revert GM_DiscountOutOfRange(discount);
+        revert GM_AmountOutOfRange(size);
     }
 
-    /// @dev Checks the inputs (reverting as `callPut` documents), then returns the undiscounted call in
-    ///      Q32 wei (wei * 2^32), unclamped: it can leave [max(F - K, 0), F] only within the error bound.
+    /// @dev Checks the inputs (reverting as `callPut` documents), then the undiscounted call in Q32
+    ///      wei (`_undiscountedCallQ32`).
+    function _callQ32(int256 lnFK, int256 forward, int256 strike, int256 sigmaSqrtT, int256 discount)
+        private
+        pure
+        returns (int256)
+    {
+        bool outOfRange;
+        assembly ("memory-safe") {
+            // x in [lo, hi] <=> uint(x - lo) <= hi - lo: one unsigned comparison per range.
+            outOfRange := or(
+                or(
+                    gt(add(lnFK, B76_LOG_MONEYNESS_MAX), shl(1, B76_LOG_MONEYNESS_MAX)),
+                    iszero(lt(sub(forward, 1), B76_PRICE_MAX))
+                ),
+                or(
+                    or(iszero(lt(sub(strike, 1), B76_PRICE_MAX)), gt(sigmaSqrtT, B76_SIGMA_SQRT_T_MAX)),
+                    iszero(lt(sub(discount, 1), WAD))
+                )
+            )
+        }
+        if (outOfRange) _revertInvalidInput(lnFK, forward, strike, sigmaSqrtT, discount, 0);
+        return _undiscountedCallQ32(lnFK, forward, strike, sigmaSqrtT);
+    }
+
+    /// @dev The undiscounted call in Q32 wei (wei * 2^32) for inputs the caller checked against
+    ///      `callPut`'s domain, unclamped: it can leave [max(F - K, 0), F] only within the error bound.
     ///      d1, d2 are held in wad * 2^78 units: q = x / s up to 2^-78 wei and h = s / 2 exactly, so
     ///      d1 - d2 = s and (d1^2 - d2^2) / 2 = x up to s * 1e-18 * 2^-78. With E = e^(-d1^2/2) (wad) and
     ///      R in Q64:
@@ -213,28 +313,11 @@ library Black76 {
     ///      A d with |d| >= CDF_CUTOFF contributes no R (its tail is below 1.1e-21 of its prefactor);
     ///      when |d1| >= CDF_CUTOFF there is no tail term at all (E < 2.5e-20: both tails are below
     ///      1.3e-20 F), nor when E truncates to 0 wei (both tails below 1e-18 F, inside E's error).
-    function _callQ32(int256 lnFK, int256 forward, int256 strike, int256 sigmaSqrtT, int256 discount)
+    function _undiscountedCallQ32(int256 lnFK, int256 forward, int256 strike, int256 sigmaSqrtT)
         private
         pure
         returns (int256 callQ)
     {
-        {
-            bool outOfRange;
-            assembly ("memory-safe") {
-                // x in [lo, hi] <=> uint(x - lo) <= hi - lo: one unsigned comparison per range.
-                outOfRange := or(
-                    or(
-                        gt(add(lnFK, B76_LOG_MONEYNESS_MAX), shl(1, B76_LOG_MONEYNESS_MAX)),
-                        iszero(lt(sub(forward, 1), B76_PRICE_MAX))
-                    ),
-                    or(
-                        or(iszero(lt(sub(strike, 1), B76_PRICE_MAX)), gt(sigmaSqrtT, B76_SIGMA_SQRT_T_MAX)),
-                        iszero(lt(sub(discount, 1), WAD))
-                    )
-                )
-            }
-            if (outOfRange) _revertInvalidInput(lnFK, forward, strike, sigmaSqrtT, discount);
-        }
         if (sigmaSqrtT == 0) {
             assembly ("memory-safe") {
                 callQ := shl(32, sub(forward, strike))

@@ -39,6 +39,9 @@ error GM_DiscountOutOfRange(int256 discount);
 /// @notice `Black76`: ln(F/K) is outside [-B76_LOG_MONEYNESS_MAX, B76_LOG_MONEYNESS_MAX] (= 100e18).
 error GM_LogMoneynessOutOfRange(int256 lnFK);
 
+/// @notice `Black76.seriesValue`: options [start, end) do not lie inside the series array (4 words each).
+error GM_SeriesOutOfRange(uint256 start, uint256 end, uint256 words);
+
 /// @notice Margin engine: The portfolio holds more option series than the engine's gas bound allows.
 error GM_TooManyPositions(uint256 count, uint256 max);
 

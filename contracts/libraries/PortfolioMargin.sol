@@ -57,8 +57,7 @@ library PortfolioMargin {
     }
 
     /// @notice Equity, IM, MM and per-underlying detail over the full grid.
-    /// @dev Gas: dominated by one `Black76.positionValue` per (option series, scenario), about 1.85k
-    ///      with its exponential, plus ~0.25k of loop per pair; scripts/bench_margin.py has the table
+    /// @dev Gas: dominated by one option of `Black76.seriesValue` per (option series, scenario); scripts/bench_margin.py has the table
     ///      and scripts/gas_profile.py the gas per source line.
     function marginOf(Portfolio calldata portfolio, Market calldata market, RiskParams calldata params)
         internal
@@ -223,7 +222,10 @@ library PortfolioMargin {
         uint256 start;
         for (uint256 g; g < book.groups; ++g) {
             (uint256 end, int256 forward, int256 lnForward, int256 sigmaSqrtT, int256 discount) = _pointTerms(book, g, vol);
-            value += _groupValue(book.series, start, end, lnForward, forward, sigmaSqrtT, discount);
+            // Each group's value is below 128 * 1e54 in magnitude: the sum cannot overflow.
+            unchecked {
+                value += Black76.seriesValue(book.series, start, end, lnForward, forward, sigmaSqrtT, discount);
+            }
             start = end;
         }
     }
@@ -240,26 +242,6 @@ library PortfolioMargin {
         (end, growth, lnGrowth, discount, sigmaSqrtT) = _expiry(book.expiries, g, vol);
         forward = _mulWadDownInRange(book.pointSpot, growth);
         lnForward = _lnForward(forward, book.pointLnSpot, lnGrowth);
-    }
-
-    /// @dev Value of options [start, end) of one expiry at `forward` (Black76.positionValue each).
-    function _groupValue(
-        int256[] memory series,
-        uint256 start,
-        uint256 end,
-        int256 lnForward,
-        int256 forward,
-        int256 sigmaSqrtT,
-        int256 discount
-    ) private pure returns (int256 value) {
-        for (uint256 i = start; i < end;) {
-            (int256 strike, int256 lnStrike, int256 size, bool isCall) = _series(series, i);
-            unchecked {
-                // Validated sizes times bracketed prices (|term| < 1e54): the sum cannot overflow.
-                value += Black76.positionValue(lnForward - lnStrike, forward, strike, sigmaSqrtT, discount, isCall, size);
-                ++i;
-            }
-        }
     }
 
     /// @dev (strike, lnWad(strike), size, isCall) of option `i`, read without a bounds check: callers

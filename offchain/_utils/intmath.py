@@ -25,3 +25,8 @@ def smod(a: int, b: int) -> int:
 def fits_int256(x: int) -> bool:
     """True when ``x`` is representable as an int256."""
     return INT256_MIN <= x <= INT256_MAX
+
+
+def wrap_int256(x: int) -> int:
+    """``x`` modulo 2^256 as an int256: what unchecked Solidity arithmetic leaves."""
+    return ((x - INT256_MIN) & UINT256_MAX) + INT256_MIN
