@@ -162,8 +162,8 @@ B76_LOG_MONEYNESS_MAX = 100000000000000000000
 B76_LOG_MONEYNESS_TOLERANCE = 4
 """Black76 bounds hold when the given ln(F/K) is within this many wei of the true one."""
 
-B76_ERR_FORWARD = 2
-"""Black76 error bound, wei per 1e18 of forward (exp truncation, fit, Q64 ratios: < 1.43e-18 F)."""
+B76_ERR_FORWARD = 78836
+"""Black76 error bound, wei per 1e18 of forward: the R fit (twice, 25% margin), E's [5/5] Padé (1e-15), 2 (Q64 ratios, truncation)."""
 
 B76_ERR_STRIKE = 10
 """Black76 error bound, wei per 1e18 of strike: 2 * B76_LOG_MONEYNESS_TOLERANCE + 2 (fit, cutoff)."""
@@ -179,3 +179,66 @@ B76_Q32_WAD = 4294967296000000000000000000
 
 B76_Q32_HALF_WAD = 2147483648000000000000000000
 """B76_Q32_WAD / 2, added before dividing to round to nearest."""
+
+B76_EXP_E0_X96 = 79228162514264337593543950336
+"""Black76 E = e^(-d^2/2): e^r Padé [5/5], even part, z^0 coefficient."""
+
+B76_EXP_E1_X96 = 8803129168251593065949327815
+"""Black76 E = e^(-d^2/2): e^r Padé [5/5], even part, z^1 coefficient."""
+
+B76_EXP_E2_X96 = 78599367573674938088833284
+"""Black76 E = e^(-d^2/2): e^r Padé [5/5], even part, z^2 coefficient."""
+
+B76_EXP_O0_X96 = 39614081257132168796771975168
+"""Black76 E = e^(-d^2/2): e^r Padé [5/5], odd part, z^0 coefficient."""
+
+B76_EXP_O1_X96 = 1100391146031449133243665977
+"""Black76 E = e^(-d^2/2): e^r Padé [5/5], odd part, z^1 coefficient."""
+
+B76_EXP_O2_X96 = 2619978919122497936294443
+"""Black76 E = e^(-d^2/2): e^r Padé [5/5], odd part, z^2 coefficient."""
+
+B76_R_P0_X96 = 39614081257134566637411886064
+"""Black76 R(t) = Phi(-t) e^(t^2/2) rational [6/7] numerator, t^0 coefficient."""
+
+B76_R_P1_X96 = 43430104154236471019754334043
+"""Black76 R(t) = Phi(-t) e^(t^2/2) rational [6/7] numerator, t^1 coefficient."""
+
+B76_R_P2_X96 = 23566997532199318869431299014
+"""Black76 R(t) = Phi(-t) e^(t^2/2) rational [6/7] numerator, t^2 coefficient."""
+
+B76_R_P3_X96 = 7680571107928438829234624459
+"""Black76 R(t) = Phi(-t) e^(t^2/2) rational [6/7] numerator, t^3 coefficient."""
+
+B76_R_P4_X96 = 1566271877278321856989474444
+"""Black76 R(t) = Phi(-t) e^(t^2/2) rational [6/7] numerator, t^4 coefficient."""
+
+B76_R_P5_X96 = 189314440885655171826701850
+"""Black76 R(t) = Phi(-t) e^(t^2/2) rational [6/7] numerator, t^5 coefficient."""
+
+B76_R_P6_X96 = 10715837546073826062857971
+"""Black76 R(t) = Phi(-t) e^(t^2/2) rational [6/7] numerator, t^6 coefficient."""
+
+B76_R_Q0_X96 = 79228162514264337593543950336
+"""Black76 R(t) rational [6/7] denominator, t^0 coefficient."""
+
+B76_R_Q1_X96 = 150075135960140669314395215456
+"""Black76 R(t) rational [6/7] denominator, t^1 coefficient."""
+
+B76_R_Q2_X96 = 127262547731271170761676442666
+"""Black76 R(t) rational [6/7] denominator, t^2 coefficient."""
+
+B76_R_Q3_X96 = 62936038972641586907882880459
+"""Black76 R(t) rational [6/7] denominator, t^3 coefficient."""
+
+B76_R_Q4_X96 = 19727653782571837055999094764
+"""Black76 R(t) rational [6/7] denominator, t^4 coefficient."""
+
+B76_R_Q5_X96 = 3952879774132753874458332994
+"""Black76 R(t) rational [6/7] denominator, t^5 coefficient."""
+
+B76_R_Q6_X96 = 474542361412107760600708594
+"""Black76 R(t) rational [6/7] denominator, t^6 coefficient."""
+
+B76_R_Q7_X96 = 26860598744875839781432181
+"""Black76 R(t) rational [6/7] denominator, t^7 coefficient."""

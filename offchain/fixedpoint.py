@@ -193,7 +193,7 @@ def norm_pdf_wad(x: int) -> int:
 
 def exp_q96(x96: int) -> int:
     """e^(x96 / 2^96) * 1e18: :func:`exp_wad`'s core, for callers holding the exponent in Q96
-    (:mod:`offchain.black76` passes -d^2/2 without a round trip through wad).
+    (:func:`norm_cdf_wad` passes -x^2/2 without a round trip through wad).
 
     No domain check: the caller keeps x96 within exp_wad's domain (EXP_ZERO_INPUT..EXP_MAX_INPUT in
     Q96). Error as exp_wad. Method: x = k ln2 + r with |r| <= ln2/2; e^r by the [6/6] Padé

@@ -53,10 +53,10 @@ by a multiple (at most 2) of a part of ``N_b``. Two kinds of error separate the 
 the engine's integer:
 
 (a) the engine against the real-valued model: its Black-76 bracket (width per unit at most
-    2 (2e-18 F + 1e-17 K + 1 wei), long at the low end, short at the high end, and the baseline at
+    2 (7.88e-14 F + 1e-17 K + 1 wei), long at the low end, short at the high end, and the baseline at
     the opposite ends, so a scenario P&L carries two widths), one wei per wad multiplication, one wei
     in the shocked spot and forward, a few wei in sigma*sqrt(tau), ln and exp. Together at most
-    ``1e-16 N_b`` plus ``~10 wei`` per unit of position and per position;
+    ``4e-13 N_b`` plus ``~10 wei`` per unit of position and per position;
 (b) float64 against the real-valued model: with u = 1.1e-16, each price's inputs (F, s, D, ln F/K,
     all within a few u relative of the engine's, tau being mirrored exactly) move the price by at
     most ``(|dF/F| + 0.4 s |ds/s| + |dD/D|) F`` (delta <= 1, vega <= 0.4 D F, s <= 99); its
@@ -69,7 +69,7 @@ Both are therefore far below the buffer used, per book and per account:
     e_b = REL_TOL * N_b + ABS_UNIT * (sum_o (|n_o| + 1) + |b| + |q| + 1)
     e_E = REL_TOL * N + sum_b (ABS_UNIT * (...)) + ABS_UNIT
 
-with ``REL_TOL = 1e-9`` (over 20,000 times the derived bound) and ``ABS_UNIT = 1e-16`` (100 wei
+with ``REL_TOL = 1e-9`` (over 2,000 times the derived bound) and ``ABS_UNIT = 1e-16`` (100 wei
 per unit of position and per position, over 10 times the wei-level terms). Margins are bounded
 per underlying, ``m_u in [m_u - e_u, m_u + e_u]``, and pushed through the aggregation, which is
 monotone in every margin (correlations are in [0, 1]): ``IM_hi = agg(m + e) (1 + AGG_REL) + e_agg``

@@ -124,7 +124,7 @@ def main() -> int:
     a = accuracy
     print(f"| {a['points']} | {a['max_err_over_F']:.2e} | {a['max_err_over_bound']:.3f} | "
           f"{a['max_undiscounted_err_over_err']:.3f} | {a['bracket_misses']} |")
-    print("\ngoal: err / F <= 1e-12. bound = D err + 0.5 wei (rounding to nearest), err = 2e-18 F + 1e-17 K + 1 wei;")
+    print(f"\ngoal: err / F <= 1e-12. bound = D err + 0.5 wei (rounding to nearest), err = {C.B76_ERR_FORWARD / W:.3g} F + {C.B76_ERR_STRIKE / W:.0e} K + {C.B76_ERR_WEI} wei;")
     print("the undiscounted column compares the Q32 call, before rounding, with err. No bracket miss.")
     return 0
 

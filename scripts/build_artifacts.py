@@ -27,7 +27,7 @@ SOLC_VERSION = "0.8.28"
 COMPILER_SETTINGS: dict[str, Any] = {
     "optimizer": {"enabled": True, "runs": 20000},
     "evmVersion": "cancun",
-    "viaIR": False,
+    "viaIR": True,
     "metadata": {"bytecodeHash": "none", "appendCBOR": False},
 }
 _OUTPUT_SELECTION = {"*": {"*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"], "": ["ast"]}}

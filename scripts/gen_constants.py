@@ -3,8 +3,9 @@
 
 Writes ``contracts/libraries/Constants.sol`` and ``offchain/constants.py`` with the same names and
 the same integers. Mathematical constants are evaluated with mpmath at 60 digits and rounded to the
-nearest integer at their scale; the normal-CDF rational approximation comes from
-``scripts/fits/normcdf.json`` (re-fit with ``--refit``, a weighted minimax fit made here).
+nearest integer at their scale; the rational approximations come from
+``scripts/fits/normcdf.json`` and ``scripts/fits/tail_ratio.json`` (re-fit with ``--refit``, minimax fits
+made here).
 
 Usage: ``python scripts/gen_constants.py [--check] [--refit]``
 """
@@ -22,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOL_PATH = ROOT / "contracts/libraries/Constants.sol"
 PY_PATH = ROOT / "offchain/constants.py"
 FIT_PATH = ROOT / "scripts/fits/normcdf.json"
+TAIL_FIT_PATH = ROOT / "scripts/fits/tail_ratio.json"
 
 mp.mp.dps = 60
 X96 = mp.mpf(2) ** 96
@@ -34,9 +36,9 @@ def x96(value: mp.mpf) -> int:
     return int(mp.nint(value * X96))
 
 
-def exp_pade_6_6() -> tuple[list[mp.mpf], list[mp.mpf]]:
-    """Even and odd parts of the [6/6] Padé numerator of e^r: N(r) = E(r^2) + r O(r^2)."""
-    c = [mp.factorial(12 - j) * mp.factorial(6) / (mp.factorial(12) * mp.factorial(j) * mp.factorial(6 - j)) for j in range(7)]
+def exp_pade(n: int) -> tuple[list[mp.mpf], list[mp.mpf]]:
+    """Even and odd parts of the [n/n] Padé numerator of e^r: N(r) = E(r^2) + r O(r^2)."""
+    c = [mp.factorial(2 * n - j) * mp.factorial(n) / (mp.factorial(2 * n) * mp.factorial(j) * mp.factorial(n - j)) for j in range(n + 1)]
     return c[0::2], c[1::2]
 
 
@@ -53,15 +55,25 @@ def exp_max_input() -> int:
 
 
 def refit_normcdf() -> dict:
-    """Fit g(t) = Phi(-t) e^(t^2/2) on [0, 9.5] by a [7/8] rational, minimising e^(-t^2/2)|P/Q - g|.
+    """normCdfWad's R: a [7/8] rational minimising the CDF error e^(-t^2/2)|P/Q - R| on [0, 9.5]."""
+    return _fit_tail_rational(7, 8, weighted=True)
 
-    Linearised least squares (Sanathanan-Koerner) with Lawson re-weighting toward minimax.
-    """
+
+def refit_tail_ratio() -> dict:
+    """Black76's R: a [6/7] rational minimising |P/Q - R| itself on [0, 9.5] (each R term of a price
+    is multiplied by F E <= F, so this error times 2 F bounds the price error; docs/black76.md)."""
+    return _fit_tail_rational(6, 7, weighted=False)
+
+
+def _fit_tail_rational(n: int, m: int, *, weighted: bool) -> dict:
+    """Fit R(t) = Phi(-t) e^(t^2/2) on [0, 9.5] by an [n/m] rational, minimising the maximum of
+    w(t)|P/Q - R| (w = e^(-t^2/2) if weighted, else 1): linearised least squares
+    (Sanathanan-Koerner) with Lawson re-weighting toward minimax."""
     mp.mp.dps = 50
-    n, m, t_max, points = 7, 8, mp.mpf("9.5"), 300
+    t_max, points = mp.mpf("9.5"), 300
     ts = [t_max * (1 - mp.cos(mp.pi * (i + mp.mpf("0.5")) / points)) / 2 for i in range(points)]
     gs = [mp.ncdf(-t) * mp.exp(t * t / 2) for t in ts]
-    ws = [mp.exp(-t * t / 2) for t in ts]
+    ws = [mp.exp(-t * t / 2) if weighted else mp.mpf(1) for t in ts]
     lawson, q_prev, best = [mp.mpf(1)] * points, [mp.mpf(1)] * points, None
     for _ in range(30):
         a, b = mp.matrix(points, n + 1 + m), mp.matrix(points, 1)
@@ -85,13 +97,14 @@ def refit_normcdf() -> dict:
         lawson = [lw * e / total * points for lw, e in zip(lawson, errs)]
     mp.mp.dps = 60
     err, p, q = best
-    return {"T": "9.5", "max_weighted_error": mp.nstr(err, 6), "p": [mp.nstr(c, 45) for c in p], "q": [mp.nstr(c, 45) for c in q]}
+    key = "max_weighted_error" if weighted else "max_error"
+    return {"T": "9.5", key: mp.nstr(err, 6), "p": [mp.nstr(c, 45) for c in p], "q": [mp.nstr(c, 45) for c in q]}
 
 
 def constants() -> list[tuple[str, int, str]]:
     """(NAME, value, one-line doc) in the order both files list them."""
     fit = json.loads(FIT_PATH.read_text())
-    e_even, e_odd = exp_pade_6_6()
+    e_even, e_odd = exp_pade(6)
     ln_p, ln_q = ln_pade_4_4()
     out: list[tuple[str, int, str]] = [
         ("WAD", WAD, "1.0 in wad (18-decimal) fixed point."),
@@ -117,25 +130,34 @@ def constants() -> list[tuple[str, int, str]]:
     out += [(f"LN_Q{j}_X96", x96(c), f"atanh(s)/s Padé [4/4] denominator, z^{j} coefficient.") for j, c in enumerate(ln_q)]
     out += [(f"CDF_P{j}_X96", x96(mp.mpf(c)), f"Phi(-t) e^(t^2/2) rational [7/8] numerator, t^{j} coefficient.") for j, c in enumerate(fit["p"])]
     out += [(f"CDF_Q{j}_X96", x96(mp.mpf(c)), f"Phi(-t) e^(t^2/2) rational [7/8] denominator, t^{j} coefficient.") for j, c in enumerate(fit["q"])]
-    out += black76_constants(int(mp.mpf(fit["T"]) * WAD))
+    out += black76_constants(int(mp.mpf(fit["T"]) * WAD), json.loads(TAIL_FIT_PATH.read_text()))
     return out
 
 
-def black76_constants(cdf_cutoff: int) -> list[tuple[str, int, str]]:
-    """Domain, error-bound and scaling constants of Black76 (docs/black76.md derives the bound)."""
+def black76_constants(cdf_cutoff: int, tail_fit: dict) -> list[tuple[str, int, str]]:
+    """Domain, error-bound, scaling and tail-rational constants of Black76 (docs/black76.md derives
+    the bound: the fit's error counts twice per price, with a 25% margin over the fit's measured
+    maximum, plus 1e-15 for E's [5/5] Padé (relative error < 8.7e-16) and 2e-18 for the rest)."""
     tolerance = 4
-    return [
+    fit_wei = int(mp.ceil(2 * mp.mpf("1.25") * mp.mpf(tail_fit["max_error"]) * WAD))
+    out = [
         ("B76_PRICE_MAX", 10**36, "Black76: largest forward or strike (1e18 in wad); keeps F * e * r (< 1.9e73) inside int256."),
         ("B76_SIGMA_SQRT_T_MAX", 100 * WAD, "Black76: largest sigma * sqrt(T) (100 in wad); call and put are D*F and D*K long before."),
         ("B76_LOG_MONEYNESS_MAX", 100 * WAD, "Black76: largest |ln(F/K)| accepted (100 in wad; ln(B76_PRICE_MAX / 1 wei) = 82.9)."),
         ("B76_LOG_MONEYNESS_TOLERANCE", tolerance, "Black76 bounds hold when the given ln(F/K) is within this many wei of the true one."),
-        ("B76_ERR_FORWARD", 2, "Black76 error bound, wei per 1e18 of forward (exp truncation, fit, Q64 ratios: < 1.43e-18 F)."),
+        ("B76_ERR_FORWARD", fit_wei + 1_002, "Black76 error bound, wei per 1e18 of forward: the R fit (twice, 25% margin), E's [5/5] Padé (1e-15), 2 (Q64 ratios, truncation)."),
         ("B76_ERR_STRIKE", 2 * tolerance + 2, "Black76 error bound, wei per 1e18 of strike: 2 * B76_LOG_MONEYNESS_TOLERANCE + 2 (fit, cutoff)."),
         ("B76_ERR_WEI", 1, "Black76 error bound, constant part in wei (the Q32 accumulator truncates by < 2^-32 wei)."),
         ("B76_D_CUTOFF", cdf_cutoff << 78, "CDF_CUTOFF in Black76's d units, wad * 2^78 (d / 5^18 is d in Q96)."),
         ("B76_Q32_WAD", WAD << 32, "1e18 * 2^32: (discount * Q32-wei value) / B76_Q32_WAD is wei; also F * e * r64 / it is Q32 wei."),
         ("B76_Q32_HALF_WAD", WAD << 31, "B76_Q32_WAD / 2, added before dividing to round to nearest."),
     ]
+    b_even, b_odd = exp_pade(5)
+    out += [(f"B76_EXP_E{j}_X96", x96(c), f"Black76 E = e^(-d^2/2): e^r Padé [5/5], even part, z^{j} coefficient.") for j, c in enumerate(b_even)]
+    out += [(f"B76_EXP_O{j}_X96", x96(c), f"Black76 E = e^(-d^2/2): e^r Padé [5/5], odd part, z^{j} coefficient.") for j, c in enumerate(b_odd)]
+    out += [(f"B76_R_P{j}_X96", x96(mp.mpf(c)), f"Black76 R(t) = Phi(-t) e^(t^2/2) rational [6/7] numerator, t^{j} coefficient.") for j, c in enumerate(tail_fit["p"])]
+    out += [(f"B76_R_Q{j}_X96", x96(mp.mpf(c)), f"Black76 R(t) rational [6/7] denominator, t^{j} coefficient.") for j, c in enumerate(tail_fit["q"])]
+    return out
 
 
 HEADER = "Generated by scripts/gen_constants.py from one source; do not edit. Twin: {twin}."
@@ -158,10 +180,11 @@ def render_python(items: list[tuple[str, int, str]]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the generated files are out of date")
-    parser.add_argument("--refit", action="store_true", help="re-run the normal-CDF fit and rewrite its JSON")
+    parser.add_argument("--refit", action="store_true", help="re-run both rational fits and rewrite their JSON")
     args = parser.parse_args()
     if args.refit:
         FIT_PATH.write_text(json.dumps(refit_normcdf(), indent=1) + "\n")
+        TAIL_FIT_PATH.write_text(json.dumps(refit_tail_ratio(), indent=1) + "\n")
     items = constants()
     wanted = {SOL_PATH: render_solidity(items), PY_PATH: render_python(items)}
     stale = [p for p, text in wanted.items() if not p.exists() or p.read_text() != text]

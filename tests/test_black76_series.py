@@ -1,6 +1,7 @@
 """Black76.seriesValue: the EVM (Black76Harness) against ``offchain.black76.series_value``, value
-for value and error for error, and both equal to the sum of ``position_value`` over the options
-(raising what the first failing option raises)."""
+for value and error for error, and both equal to the specification built from ``position_value``
+(each option's bracket end times its size, summed, rounded down once; the first failing option's
+error)."""
 
 from __future__ import annotations
 
@@ -58,7 +59,8 @@ def _python(args: tuple) -> tuple[str, object]:
 
 
 def _by_positions(args: tuple) -> tuple[str, object]:
-    """The specification: position_value option by option, the first error wins."""
+    """The specification: option by option, position_value's bracket end against the holder (its
+    value at size +-1e18) times the size, the first error wins; the sum rounded down once."""
     series, start, end, ln_forward, forward, sigma, discount = args
     if end > len(series) // 4:
         return ("error", black76.GM_SeriesOutOfRange(start, end, len(series)))
@@ -66,11 +68,12 @@ def _by_positions(args: tuple) -> tuple[str, object]:
     try:
         for i in range(start, end):
             strike, ln_strike, size, is_call = series[4 * i : 4 * i + 4]
-            ln_fk = wrap_int256(ln_forward - ln_strike)
-            total += black76.position_value(ln_fk, forward, strike, sigma, discount, is_call != 0, size)
+            terms = (wrap_int256(ln_forward - ln_strike), forward, strike, sigma, discount, is_call != 0)
+            black76.position_value(*terms, size)  # raises what this option raises
+            total += size * (black76.position_value(*terms, W) if size > 0 else -black76.position_value(*terms, -W))
     except GridMarginError as exc:
         return ("error", exc)
-    return ("value", total)
+    return ("value", total // W)
 
 
 def test_evm_python_and_positionwise_sum_agree(harness: tuple[LocalEVM, str]) -> None:

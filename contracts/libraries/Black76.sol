@@ -14,8 +14,8 @@ import {FixedPointMath} from "./FixedPointMath.sol";
 ///      Model (wad, 1e18 = 1.0): forward F, strike K, s = sigma * sqrt(T), discount factor D,
 ///      x = ln(F/K), d1 = x/s + s/2, d2 = d1 - s; call = D (F N(d1) - K N(d2)), put = call - D (F - K).
 ///
-///      Method: N(d) = H(d) - sgn(d) T(|d|) with T(t) = Phi(-t) = e^(-t^2/2) R(t) and R the [7/8]
-///      rational of `FixedPointMath.normCdfWad` (same constants). K e^(-d2^2/2) = F e^(-d1^2/2), so
+///      Method: N(d) = H(d) - sgn(d) T(|d|) with T(t) = Phi(-t) = e^(-t^2/2) R(t) and R a [6/7]
+///      rational fitted to R itself (B76_R_* constants, |error| < 3.12e-14 on [0, 9.5]). K e^(-d2^2/2) = F e^(-d1^2/2), so
 ///      with E = e^(-d1^2/2) both tails share one exponential:
 ///          call = F H(d1) - K H(d2) + F E (sgn(d2) R(|d2|) - sgn(d1) R(|d1|))   (times D).
 ///      The caller passes lnFK = ln(F/K) (lnWad of the scenario forward minus lnWad of the strike, each
@@ -24,7 +24,7 @@ import {FixedPointMath} from "./FixedPointMath.sol";
 ///
 ///      Error: when lnFK is within B76_LOG_MONEYNESS_TOLERANCE (4) wei of ln(F/K) (`logMoneyness` is
 ///      within 1.2), the undiscounted call and put are within
-///          err = 2e-18 F + 1e-17 K + 1 wei   (B76_ERR_FORWARD, B76_ERR_STRIKE, B76_ERR_WEI)
+///          err = 7.88e-14 F + 1e-17 K + 1 wei   (B76_ERR_FORWARD, B76_ERR_STRIKE, B76_ERR_WEI)
 ///      of the true Black-76 values (measured: below 0.28 err); `callPut` adds 0.5 wei of rounding
 ///      after the discount, `callPutBounds` turns err into a guaranteed bracket.
 ///      Gas (scripts/bench_black76.py, marginal per (strike, scenario) pair, call and put together):
@@ -130,15 +130,16 @@ library Black76 {
         return seriesValue(series, 0, 1, lnFK, forward, sigmaSqrtT, discount);
     }
 
-    /// @notice Sum of `positionValue` over options [start, end) of `series`, all at one forward,
-    ///         sigma * sqrt(T) and discount: the value of one expiry of a book in one scenario.
+    /// @notice Value of options [start, end) of `series`, all at one forward, sigma * sqrt(T) and
+    ///         discount (one expiry of a book in one scenario): each at its bracket end against the
+    ///         holder, as `positionValue`, the sum rounded down once.
     /// @dev `series` holds 4 words per option: strike, lnWad(strike), size, isCall (non-zero = call);
     ///      option i's ln(F/K) is lnForward - lnStrike (wrapping, as callers pass logarithms).
-    ///      Equal to the sum of positionValue(lnForward - lnStrike_i, forward, strike_i, sigmaSqrtT,
-    ///      discount, isCall_i, size_i) and reverting with the error the first failing term raises:
-    ///      forward, sigmaSqrtT and discount are checked once (for the first option), the rest per
-    ///      option. GM_SeriesOutOfRange(start, end, series.length) unless end <= series.length / 4;
-    ///      0 when start >= end. Terms are below 1e54 in magnitude, so the sum cannot overflow.
+    ///      Equal to floor(sum of size_i * end_i / 1e18), end_i the bracket end positionValue uses;
+    ///      reverts with the error the first failing option's positionValue raises (forward,
+    ///      sigmaSqrtT and discount are checked once, for the first option). GM_SeriesOutOfRange(start,
+    ///      end, series.length) unless end <= series.length / 4; 0 when start >= end. Each size * end
+    ///      is below 1e72 in magnitude: no series a block's gas can hold in memory overflows the sum.
     ///      Gas: ~1.4k per option with both tails (scripts/bench_black76.py).
     function seriesValue(
         int256[] memory series,
@@ -152,56 +153,22 @@ library Black76 {
         if (end > series.length / 4) revert GM_SeriesOutOfRange(start, end, series.length);
         if (start >= end) return 0;
         _checkSharedTerms(series, start, lnForward, forward, sigmaSqrtT, discount);
-        for (uint256 i = start; i < end; ++i) {
-            int256 strike;
-            int256 size;
-            int256 callQ;
-            {
-                int256 lnFK;
-                bool outOfRange;
-                assembly ("memory-safe") {
-                    let at := add(series, add(0x20, shl(7, i)))
-                    strike := mload(at)
-                    lnFK := sub(lnForward, mload(add(at, 0x20)))
-                    size := mload(add(at, 0x40))
-                    outOfRange := or(
-                        or(
-                            gt(add(lnFK, B76_LOG_MONEYNESS_MAX), shl(1, B76_LOG_MONEYNESS_MAX)),
-                            iszero(lt(sub(strike, 1), B76_PRICE_MAX))
-                        ),
-                        gt(add(size, AMOUNT_MAX), shl(1, AMOUNT_MAX))
-                    )
-                }
-                if (outOfRange) _revertInvalidInput(lnFK, forward, strike, sigmaSqrtT, discount, size);
-                callQ = _undiscountedCallQ32(lnFK, forward, strike, sigmaSqrtT);
-            }
+        int256 total; // sum of size * end in wei * wad
+        uint256 at;
+        uint256 last;
+        assembly ("memory-safe") {
+            at := add(series, add(0x20, shl(7, start)))
+            last := add(series, add(0x20, shl(7, end)))
+        }
+        while (at < last) {
+            int256 term = _optionTerm(at, lnForward, forward, sigmaSqrtT, discount);
             assembly ("memory-safe") {
-                // As callPutBounds: clamp the centre into [max(F - K, 0), F] * 2^32, widen by err toward
-                // the holder's loss, clamp again, subtract the parity for a put, discount rounding
-                // outward. Then floor(size * end / 1e18): |size| <= 1e36 and end <= ceil(D F) <= 1e36.
-                let parity := shl(32, sub(forward, strike))
-                let lowest := and(parity, not(sar(255, parity)))
-                if slt(callQ, lowest) { callQ := lowest }
-                if sgt(callQ, shl(32, forward)) { callQ := shl(32, forward) }
-                let err := 0
-                if sigmaSqrtT {
-                    err := add(div(shl(32, add(mul(forward, B76_ERR_FORWARD), mul(strike, B76_ERR_STRIKE))), WAD), shl(32, B76_ERR_WEI))
-                }
-                parity := mul(parity, iszero(mload(add(series, add(0x80, shl(7, i)))))) // a put's shift, 0 for a call
-                switch sgt(size, 0)
-                case 1 {
-                    callQ := sub(callQ, err)
-                    if slt(callQ, lowest) { callQ := lowest }
-                    callQ := div(mul(discount, sub(callQ, parity)), B76_Q32_WAD)
-                }
-                default {
-                    callQ := add(callQ, err)
-                    if sgt(callQ, shl(32, forward)) { callQ := shl(32, forward) }
-                    callQ := div(add(mul(discount, sub(callQ, parity)), sub(B76_Q32_WAD, 1)), B76_Q32_WAD)
-                }
-                callQ := mul(size, callQ)
-                value := add(value, sub(sdiv(callQ, WAD), slt(smod(callQ, WAD), 0)))
+                total := add(total, term)
+                at := add(at, 0x80)
             }
+        }
+        assembly ("memory-safe") {
+            value := sub(sdiv(total, WAD), slt(smod(total, WAD), 0)) // floor(total / 1e18)
         }
     }
 
@@ -256,6 +223,59 @@ library Black76 {
                 size := mload(add(at, 0x40))
             }
             _revertInvalidInput(lnFK, forward, strike, sigmaSqrtT, discount, size);
+        }
+    }
+
+    /// @dev size * (the bracket end against the holder) of the option whose 4 words start at memory
+    ///      `at`, in wei * wad, after its own range checks (lnFK, strike, size); the shared terms were
+    ///      checked. The end is callPutBounds': a long's low end max(min(c, F) - err, max(F - K, 0)),
+    ///      a short's high end min(max(c, max(F - K, 0)) + err, F) (Q32 wei), minus F - K for a put,
+    ///      discounted rounding outward; |size| <= 1e36 and end <= ceil(D F) <= 1e36.
+    function _optionTerm(uint256 at, int256 lnForward, int256 forward, int256 sigmaSqrtT, int256 discount)
+        private
+        pure
+        returns (int256 term)
+    {
+        int256 lnFK;
+        int256 strike;
+        int256 size;
+        bool outOfRange;
+        assembly ("memory-safe") {
+            strike := mload(at)
+            lnFK := sub(lnForward, mload(add(at, 0x20)))
+            size := mload(add(at, 0x40))
+            outOfRange := or(
+                or(
+                    gt(add(lnFK, B76_LOG_MONEYNESS_MAX), shl(1, B76_LOG_MONEYNESS_MAX)),
+                    iszero(lt(sub(strike, 1), B76_PRICE_MAX))
+                ),
+                gt(add(size, AMOUNT_MAX), shl(1, AMOUNT_MAX))
+            )
+        }
+        if (outOfRange) _revertInvalidInput(lnFK, forward, strike, sigmaSqrtT, discount, size);
+        int256 callQ = _undiscountedCallQ32(lnFK, forward, strike, sigmaSqrtT);
+        assembly ("memory-safe") {
+            let parity := shl(32, sub(forward, strike))
+            let lowest := and(parity, not(sar(255, parity)))
+            let err := 0
+            if sigmaSqrtT {
+                err := add(div(shl(32, add(mul(forward, B76_ERR_FORWARD), mul(strike, B76_ERR_STRIKE))), WAD), shl(32, B76_ERR_WEI))
+            }
+            parity := mul(parity, iszero(mload(add(at, 0x60)))) // a put's shift, 0 for a call
+            switch sgt(size, 0)
+            case 1 {
+                if sgt(callQ, shl(32, forward)) { callQ := shl(32, forward) }
+                callQ := sub(callQ, err)
+                if slt(callQ, lowest) { callQ := lowest }
+                callQ := div(mul(discount, sub(callQ, parity)), B76_Q32_WAD)
+            }
+            default {
+                if slt(callQ, lowest) { callQ := lowest }
+                callQ := add(callQ, err)
+                if sgt(callQ, shl(32, forward)) { callQ := shl(32, forward) }
+                callQ := div(add(mul(discount, sub(callQ, parity)), sub(B76_Q32_WAD, 1)), B76_Q32_WAD)
+            }
+            term := mul(size, callQ)
         }
     }
 
@@ -318,80 +338,81 @@ library Black76 {
         pure
         returns (int256 callQ)
     {
-        if (sigmaSqrtT == 0) {
-            assembly ("memory-safe") {
-                callQ := shl(32, sub(forward, strike))
-                callQ := and(callQ, not(sar(255, callQ))) // max(callQ, 0)
-            }
-            return callQ;
-        }
-        int256 d1;
-        int256 d2;
-        int256 u;
         assembly ("memory-safe") {
-            // |lnFK| * 1e18 * 2^78 < 3.1e61; sigmaSqrtT > 0 here.
-            let q := sdiv(shl(78, mul(lnFK, WAD)), sigmaSqrtT)
-            let h := shl(77, sigmaSqrtT)
-            d1 := add(q, h)
-            d2 := sub(q, h)
-            u := d1
-            if slt(d1, 0) { u := sub(0, d1) }
-        }
-        int256 damp;
-        if (u < B76_D_CUTOFF) {
-            assembly ("memory-safe") {
-                // u = |d1| in Q96 (wad * 2^78 / 5^18 = 2^96); -d1^2 / 2 in Q96 is > -45.2.
-                u := div(u, POW5_18)
-                damp := sub(0, shr(97, mul(u, u)))
+            /// E = e^(-t^2/2) in wad for t = u / 2^96 in [0, CDF_CUTOFF): -t^2/2 = k ln2 + r with
+            /// |r| <= ln2 / 2, e^r by the [5/5] Padé approximant (relative error < 8.7e-16), then 2^k
+            /// (k in [-66, 0]) and 1e18 in one shift: EXP_SCALE / 2^78 is 1e18 / 2^96.
+            function _damping(u) -> damp {
+                let x96 := sub(0, shr(97, mul(u, u)))
+                let k := sar(192, add(mul(x96, INV_LN2_X96), shl(191, 1)))
+                let r := sub(x96, mul(k, LN2_X96))
+                let z := sar(96, mul(r, r))
+                let even := add(B76_EXP_E0_X96, sar(96, mul(z, add(B76_EXP_E1_X96, sar(96, mul(z, B76_EXP_E2_X96))))))
+                let odd := sar(96, mul(r, add(B76_EXP_O0_X96, sar(96, mul(z, add(B76_EXP_O1_X96, sar(96, mul(z, B76_EXP_O2_X96))))))))
+                damp := shr(sub(78, k), sdiv(mul(add(even, odd), EXP_SCALE), sub(even, odd)))
             }
-            damp = FixedPointMath.expQ96(damp);
-        }
-        assembly ("memory-safe") {
-            /// R(t) = Phi(-t) e^(t^2/2) = P(t) / Q(t) in Q64 for t = v / 2^96 in [0, CDF_CUTOFF):
-            /// FixedPointMath's normal-CDF rational, the quotient kept instead of damped.
+            /// R(t) = Phi(-t) e^(t^2/2) ~ P(t) / Q(t) in Q64 for t = v / 2^96 in [0, CDF_CUTOFF): the
+            /// [6/7] rational fitted to R itself (scripts/fits/tail_ratio.json, |error| < 3.2e-14).
             function _tailRatio(v) -> ratio {
-                let num := add(CDF_P6_X96, sar(96, mul(v, CDF_P7_X96)))
-                num := add(CDF_P5_X96, sar(96, mul(v, num)))
-                num := add(CDF_P4_X96, sar(96, mul(v, num)))
-                num := add(CDF_P3_X96, sar(96, mul(v, num)))
-                num := add(CDF_P2_X96, sar(96, mul(v, num)))
-                num := add(CDF_P1_X96, sar(96, mul(v, num)))
-                num := add(CDF_P0_X96, sar(96, mul(v, num)))
-                let den := add(CDF_Q7_X96, sar(96, mul(v, CDF_Q8_X96)))
-                den := add(CDF_Q6_X96, sar(96, mul(v, den)))
-                den := add(CDF_Q5_X96, sar(96, mul(v, den)))
-                den := add(CDF_Q4_X96, sar(96, mul(v, den)))
-                den := add(CDF_Q3_X96, sar(96, mul(v, den)))
-                den := add(CDF_Q2_X96, sar(96, mul(v, den)))
-                den := add(CDF_Q1_X96, sar(96, mul(v, den)))
-                den := add(CDF_Q0_X96, sar(96, mul(v, den)))
+                let num := add(B76_R_P5_X96, sar(96, mul(v, B76_R_P6_X96)))
+                num := add(B76_R_P4_X96, sar(96, mul(v, num)))
+                num := add(B76_R_P3_X96, sar(96, mul(v, num)))
+                num := add(B76_R_P2_X96, sar(96, mul(v, num)))
+                num := add(B76_R_P1_X96, sar(96, mul(v, num)))
+                num := add(B76_R_P0_X96, sar(96, mul(v, num)))
+                let den := add(B76_R_Q6_X96, sar(96, mul(v, B76_R_Q7_X96)))
+                den := add(B76_R_Q5_X96, sar(96, mul(v, den)))
+                den := add(B76_R_Q4_X96, sar(96, mul(v, den)))
+                den := add(B76_R_Q3_X96, sar(96, mul(v, den)))
+                den := add(B76_R_Q2_X96, sar(96, mul(v, den)))
+                den := add(B76_R_Q1_X96, sar(96, mul(v, den)))
+                den := add(B76_R_Q0_X96, sar(96, mul(v, den)))
                 ratio := div(shl(64, num), den)
             }
-            // Tail terms F E r (r in Q64) are below 1e36 * 1e18 * 2^64 < 1.9e73; / (1e18 2^32) is Q32 wei.
-            switch slt(d2, 0)
+            switch sigmaSqrtT
             case 0 {
-                // 0 <= d2 <= d1: when damp != 0, d2 is below the cutoff too.
                 callQ := shl(32, sub(forward, strike))
-                if damp {
-                    let r := sub(_tailRatio(div(d2, POW5_18)), _tailRatio(u))
-                    if sgt(r, 0) { callQ := add(callQ, div(mul(mul(forward, damp), r), B76_Q32_WAD)) }
-                }
+                callQ := and(callQ, not(sar(255, callQ))) // max(callQ, 0): the intrinsic value
             }
             default {
-                let rb := 0
-                if damp {
-                    let b := sub(0, d2)
-                    if lt(b, B76_D_CUTOFF) { rb := _tailRatio(div(b, POW5_18)) }
+                // |lnFK| * 1e18 * 2^78 < 3.1e61. u = |d1|, then in Q96 (wad * 2^78 / 5^18 = 2^96).
+                let q := sdiv(shl(78, mul(lnFK, WAD)), sigmaSqrtT)
+                let h := shl(77, sigmaSqrtT)
+                let d1 := add(q, h)
+                let d2 := sub(q, h)
+                let u := d1
+                if slt(d1, 0) { u := sub(0, d1) }
+                let damp := 0
+                if lt(u, B76_D_CUTOFF) {
+                    u := div(u, POW5_18)
+                    damp := _damping(u)
                 }
-                switch slt(d1, 0)
+                // Tail terms F E r (r in Q64) are below 1e36 * 1e18 * 2^64 < 1.9e73; / (1e18 2^32) is Q32 wei.
+                switch slt(d2, 0)
                 case 0 {
-                    callQ := shl(32, forward)
-                    if damp { callQ := sub(callQ, div(mul(mul(forward, damp), add(_tailRatio(u), rb)), B76_Q32_WAD)) }
+                    // 0 <= d2 <= d1: when damp != 0, d2 is below the cutoff too.
+                    callQ := shl(32, sub(forward, strike))
+                    if damp {
+                        let r := sub(_tailRatio(div(d2, POW5_18)), _tailRatio(u))
+                        if sgt(r, 0) { callQ := add(callQ, div(mul(mul(forward, damp), r), B76_Q32_WAD)) }
+                    }
                 }
                 default {
+                    let rb := 0
                     if damp {
-                        let r := sub(_tailRatio(u), rb)
-                        if sgt(r, 0) { callQ := div(mul(mul(forward, damp), r), B76_Q32_WAD) }
+                        let b := sub(0, d2)
+                        if lt(b, B76_D_CUTOFF) { rb := _tailRatio(div(b, POW5_18)) }
+                    }
+                    switch slt(d1, 0)
+                    case 0 {
+                        callQ := shl(32, forward)
+                        if damp { callQ := sub(callQ, div(mul(mul(forward, damp), add(_tailRatio(u), rb)), B76_Q32_WAD)) }
+                    }
+                    default {
+                        if damp {
+                            let r := sub(_tailRatio(u), rb)
+                            if sgt(r, 0) { callQ := div(mul(mul(forward, damp), r), B76_Q32_WAD) }
+                        }
                     }
                 }
             }

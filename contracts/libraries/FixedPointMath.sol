@@ -126,7 +126,7 @@ library FixedPointMath {
     }
 
     /// @notice e^(x96 / 2^96) * 1e18: `expWad`'s core, for callers that hold the exponent in Q96
-    ///         (`Black76` passes -d^2/2 without a round trip through wad).
+    ///         (`normCdfWad` passes -x^2/2 without a round trip through wad).
     /// @dev No domain check: the caller keeps x96 within expWad's domain, i.e. between
     ///      EXP_ZERO_INPUT and EXP_MAX_INPUT in Q96. Error as expWad. Method: x = k ln2 + r with
     ///      |r| <= ln2 / 2; e^r by the [6/6] Padé approximant (E(r^2) + r O(r^2)) / (E(r^2) - r O(r^2));
