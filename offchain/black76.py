@@ -25,7 +25,7 @@ within 1.2), the undiscounted call and put are each within
 
     err = 7.88e-14 F + 1e-17 K + 1 wei       (B76_ERR_FORWARD, B76_ERR_STRIKE, B76_ERR_WEI)
 
-of the true Black-76 value (measured: below 0.28 err); :func:`call_put` adds 0.5 wei of rounding
+of the true Black-76 value (measured: below 0.78 err); :func:`call_put` adds 0.5 wei of rounding
 after the discount and :func:`call_put_bounds` turns err into a guaranteed bracket.
 """
 

@@ -25,10 +25,10 @@ import {FixedPointMath} from "./FixedPointMath.sol";
 ///      Error: when lnFK is within B76_LOG_MONEYNESS_TOLERANCE (4) wei of ln(F/K) (`logMoneyness` is
 ///      within 1.2), the undiscounted call and put are within
 ///          err = 7.88e-14 F + 1e-17 K + 1 wei   (B76_ERR_FORWARD, B76_ERR_STRIKE, B76_ERR_WEI)
-///      of the true Black-76 values (measured: below 0.28 err); `callPut` adds 0.5 wei of rounding
+///      of the true Black-76 values (measured: below 0.78 err); `callPut` adds 0.5 wei of rounding
 ///      after the discount, `callPutBounds` turns err into a guaranteed bracket.
 ///      Gas (scripts/bench_black76.py, marginal per (strike, scenario) pair, call and put together):
-///      callPut 1,742-1,849 with both tails, 669 with none, 492 at s = 0; callPutBounds about 250 more.
+///      callPut 1,707-1,799 with both tails, 770 with none, 588 at s = 0; callPutBounds about 260 more.
 library Black76 {
     /// @notice ln(F/K) in wad as lnWad(F) - lnWad(K), within 1.2 wei of the true value.
     /// @dev The margin engine takes lnWad of each scenario forward once and of each strike once and
@@ -140,7 +140,7 @@ library Black76 {
     ///      sigmaSqrtT and discount are checked once, for the first option). GM_SeriesOutOfRange(start,
     ///      end, series.length) unless end <= series.length / 4; 0 when start >= end. Each size * end
     ///      is below 1e72 in magnitude: no series a block's gas can hold in memory overflows the sum.
-    ///      Gas: ~1.4k per option with both tails (scripts/bench_black76.py).
+    ///      Gas: ~1.6k per option with both tails inside the margin grid (docs/gas.md).
     function seriesValue(
         int256[] memory series,
         uint256 start,
