@@ -81,7 +81,10 @@ from offchain.errors import (
 )
 from offchain.fixedpoint import ln_wad
 
-__all__ = ["log_moneyness", "call_put", "call_put_bounds", "position_value", "series_value", "price", "price_bounds"]
+MODE_CALL, MODE_VALUE, MODE_BOUNDS = 2, 0, 1
+"""_series_core modes: the first option's undiscounted call, the value sum, both sums."""
+
+__all__ = ["log_moneyness", "call_put", "call_put_bounds", "position_value", "series_value", "series_bounds", "price", "price_bounds"]
 
 
 def log_moneyness(forward: int, strike: int) -> int:
@@ -169,15 +172,16 @@ def series_value(
     first option); GM_SeriesOutOfRange(start, end, len(series)) unless end <= len(series) // 4; 0 when
     start >= end.
     """
-    if end > len(series) // 4:
-        raise GM_SeriesOutOfRange(start, end, len(series))
-    if start >= end:
-        return 0
-    _check_shared_terms(series, start, ln_forward, forward, sigma_sqrt_t, discount)
-    total = 0  # sum of size * end in wei * wad
-    for at in range(4 * start, 4 * end, 4):
-        total += _option_term(series, at, ln_forward, forward, sigma_sqrt_t, discount)
-    return total // WAD
+    return _series_values(series, start, end, ln_forward, forward, sigma_sqrt_t, discount, MODE_VALUE)[0]
+
+
+def series_bounds(
+    series: list[int], start: int, end: int, ln_forward: int, forward: int, sigma_sqrt_t: int, discount: int
+) -> tuple[int, int]:
+    """(low, high): :func:`series_value`, and the options valued at the opposite bracket ends for the
+    holder, rounded up: ceil(sum of size_i * end'_i / 1e18), end'_i the end position_value uses for
+    -size_i. One Black-76 evaluation each; inputs and errors as series_value."""
+    return _series_values(series, start, end, ln_forward, forward, sigma_sqrt_t, discount, MODE_BOUNDS)
 
 
 def price(forward: int, strike: int, sigma_sqrt_t: int, discount: int) -> tuple[int, int]:
@@ -203,38 +207,28 @@ def _check_shared_terms(
     """The first option's range checks on the terms every option shares (forward, sigma_sqrt_t,
     discount): raise as its :func:`position_value` would when one of them fails."""
     if not (0 < forward <= B76_PRICE_MAX and 0 <= sigma_sqrt_t <= B76_SIGMA_SQRT_T_MAX and 0 < discount <= WAD):
-        at = 4 * first
-        ln_fk = wrap_int256(ln_forward - series[at + 1])
-        _revert_invalid_input(ln_fk, forward, series[at], sigma_sqrt_t, discount, series[at + 2])
+        _revert_option(series, 4 * first, ln_forward, forward, sigma_sqrt_t, discount)
 
 
-def _option_term(series: list[int], at: int, ln_forward: int, forward: int, sigma_sqrt_t: int, discount: int) -> int:
-    """size * (the bracket end against the holder) of the option at ``series[at:at + 4]``, in
-    wei * wad, after its own range checks (ln_fk, strike, size); the shared terms were checked.
-    The end is call_put_bounds': a long's low end max(min(c, F) - err, max(F - K, 0)), a short's
-    high end min(max(c, max(F - K, 0)) + err, F) (Q32 wei), minus F - K for a put, discounted
-    rounding outward."""
-    strike = series[at]
-    size = series[at + 2]
-    ln_fk = ln_forward - series[at + 1]
-    if not -B76_LOG_MONEYNESS_MAX <= ln_fk <= B76_LOG_MONEYNESS_MAX:
-        ln_fk = wrap_int256(ln_fk)
-    if not (
-        -B76_LOG_MONEYNESS_MAX <= ln_fk <= B76_LOG_MONEYNESS_MAX
-        and 0 < strike <= B76_PRICE_MAX
-        and -AMOUNT_MAX <= size <= AMOUNT_MAX
-    ):
-        _revert_invalid_input(ln_fk, forward, strike, sigma_sqrt_t, discount, size)
-    call_q = _undiscounted_call_q32(ln_fk, forward, strike, sigma_sqrt_t)
-    parity = (forward - strike) << 32
-    lowest = parity if parity > 0 else 0
-    err = ((forward * B76_ERR_FORWARD + strike * B76_ERR_STRIKE) << 32) // WAD + (B76_ERR_WEI << 32) if sigma_sqrt_t else 0
-    shift = 0 if series[at + 3] else parity
-    if size > 0:
-        band = max(min(call_q, forward << 32) - err, lowest)
-        return size * (discount * (band - shift) // B76_Q32_WAD)
-    band = min(max(call_q, lowest) + err, forward << 32)
-    return size * ((discount * (band - shift) + B76_Q32_WAD - 1) // B76_Q32_WAD)
+def _series_values(
+    series: list[int], start: int, end: int, ln_forward: int, forward: int, sigma_sqrt_t: int, discount: int, mode: int
+) -> tuple[int, int]:
+    """series_value (MODE_VALUE) or series_bounds (MODE_BOUNDS; else high is 0)."""
+    if end > len(series) // 4:
+        raise GM_SeriesOutOfRange(start, end, len(series))
+    if start >= end:
+        return 0, 0
+    _check_shared_terms(series, start, ln_forward, forward, sigma_sqrt_t, discount)
+    low, high, failed = _series_core(series, 4 * start, 4 * end, ln_forward, forward, sigma_sqrt_t, discount, mode)
+    if failed is not None:
+        _revert_option(series, failed, ln_forward, forward, sigma_sqrt_t, discount)
+    return low // WAD, -(-high // WAD)
+
+
+def _revert_option(series: list[int], at: int, ln_forward: int, forward: int, sigma_sqrt_t: int, discount: int) -> None:
+    """Raise as position_value would for the option at ``series[at:at + 4]``."""
+    ln_fk = wrap_int256(ln_forward - series[at + 1])
+    _revert_invalid_input(ln_fk, forward, series[at], sigma_sqrt_t, discount, series[at + 2])
 
 
 def _revert_invalid_input(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int, discount: int, size: int) -> None:
@@ -251,8 +245,9 @@ def _revert_invalid_input(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: i
 
 
 def _call_q32(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int, discount: int) -> int:
-    """Check the inputs (raising as :func:`call_put` documents), then :func:`_undiscounted_call_q32`.
-    (The Solidity twin tests the five ranges at once, branch-free, before calling the reverter.)"""
+    """Check the inputs (raising as :func:`call_put` documents), then the undiscounted call in Q32
+    wei: :func:`_series_core` on a one-option series in MODE_CALL. (The Solidity twin tests the
+    five ranges at once, branch-free, before calling the reverter.)"""
     in_range = (
         -B76_LOG_MONEYNESS_MAX <= ln_fk <= B76_LOG_MONEYNESS_MAX
         and 0 < forward <= B76_PRICE_MAX
@@ -262,10 +257,73 @@ def _call_q32(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int, discount
     )
     if not in_range:
         _revert_invalid_input(ln_fk, forward, strike, sigma_sqrt_t, discount, 0)
-    return _undiscounted_call_q32(ln_fk, forward, strike, sigma_sqrt_t)
+    return _series_core([strike, 0, 0, 0], 0, 4, ln_fk, forward, sigma_sqrt_t, discount, MODE_CALL)[0]
 
 
-def _undiscounted_call_q32(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int) -> int:
+def _series_core(
+    series: list[int], at: int, last: int, ln_forward: int, forward: int, sigma_sqrt_t: int, discount: int, mode: int
+) -> tuple[int, int, int | None]:
+    """The loop over options series[at:last] (4 ints each), shared terms checked: per option its
+    range checks (ln_fk, strike, size; on failure it stops with ``failed`` = the option's index, else
+    None), the undiscounted call c (Q32 wei, :func:`_undiscounted_call`), and MODE_CALL: low = c of
+    the first option; MODE_VALUE / MODE_BOUNDS: low = sum of size * (the end against the holder),
+    for MODE_BOUNDS high = sum of size * (the end against a holder of -size), in wei * wad."""
+    low = high = 0
+    for i in range(at, last, 4):
+        strike, size = series[i], series[i + 2]
+        ln_fk = ln_forward - series[i + 1]
+        if not -B76_LOG_MONEYNESS_MAX <= ln_fk <= B76_LOG_MONEYNESS_MAX:
+            ln_fk = wrap_int256(ln_fk)
+        if not (
+            -B76_LOG_MONEYNESS_MAX <= ln_fk <= B76_LOG_MONEYNESS_MAX
+            and 0 < strike <= B76_PRICE_MAX
+            and -AMOUNT_MAX <= size <= AMOUNT_MAX
+        ):
+            return low, high, i
+        call_q = _undiscounted_call(ln_fk, forward, strike, sigma_sqrt_t)
+        if mode == MODE_CALL:
+            return call_q, high, None
+        is_put = 0 if series[i + 3] else 1
+        low += _band_term(call_q, forward, strike, sigma_sqrt_t, discount, is_put, size)
+        if mode == MODE_BOUNDS:
+            high -= _band_term(call_q, forward, strike, sigma_sqrt_t, discount, is_put, -size)
+    return low, high, None
+
+
+def _damping(u: int) -> int:
+    """E = e^(-t^2/2) in wad for t = u / 2^96 in [0, CDF_CUTOFF): -t^2/2 = k ln2 + r with |r| <= ln2/2,
+    e^r by the [5/5] Padé approximant (relative error < 8.7e-16), then 2^k (k in [-66, 0]) and 1e18
+    in one shift."""
+    x96 = -((u * u) >> 97)
+    k = (x96 * INV_LN2_X96 + (1 << 191)) >> 192
+    r = x96 - k * LN2_X96
+    z = (r * r) >> 96
+    even = B76_EXP_E0_X96 + ((z * (B76_EXP_E1_X96 + ((z * B76_EXP_E2_X96) >> 96))) >> 96)
+    odd = (r * (B76_EXP_O0_X96 + ((z * (B76_EXP_O1_X96 + ((z * B76_EXP_O2_X96) >> 96))) >> 96))) >> 96
+    return sdiv((even + odd) * EXP_SCALE, even - odd) >> (78 - k)
+
+
+def _tail_ratio(v: int) -> int:
+    """R(t) = Phi(-t) e^(t^2/2) ~ P(t) / Q(t) in Q64 for t = v / 2^96 in [0, CDF_CUTOFF): the [6/7]
+    rational fitted to R itself (scripts/fits/tail_ratio.json, |error| < 3.2e-14). (Horner steps
+    written out: this is the exact engine's innermost loop.)"""
+    num = B76_R_P5_X96 + ((v * B76_R_P6_X96) >> 96)
+    num = B76_R_P4_X96 + ((v * num) >> 96)
+    num = B76_R_P3_X96 + ((v * num) >> 96)
+    num = B76_R_P2_X96 + ((v * num) >> 96)
+    num = B76_R_P1_X96 + ((v * num) >> 96)
+    num = B76_R_P0_X96 + ((v * num) >> 96)
+    den = B76_R_Q6_X96 + ((v * B76_R_Q7_X96) >> 96)
+    den = B76_R_Q5_X96 + ((v * den) >> 96)
+    den = B76_R_Q4_X96 + ((v * den) >> 96)
+    den = B76_R_Q3_X96 + ((v * den) >> 96)
+    den = B76_R_Q2_X96 + ((v * den) >> 96)
+    den = B76_R_Q1_X96 + ((v * den) >> 96)
+    den = B76_R_Q0_X96 + ((v * den) >> 96)
+    return (num << 64) // den
+
+
+def _undiscounted_call(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int) -> int:
     """The undiscounted call in Q32 wei (wei * 2^32) for inputs the caller checked, unclamped.
 
     d1, d2 in wad * 2^78 units: q = x / s up to 2^-78 wei, h = s / 2 exactly, so d1 - d2 = s and
@@ -314,34 +372,16 @@ def _undiscounted_call_q32(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: 
     return call_q
 
 
-def _damping(u: int) -> int:
-    """E = e^(-t^2/2) in wad for t = u / 2^96 in [0, CDF_CUTOFF): -t^2/2 = k ln2 + r with |r| <= ln2/2,
-    e^r by the [5/5] Padé approximant (relative error < 8.7e-16), then 2^k (k in [-66, 0]) and 1e18
-    in one shift."""
-    x96 = -((u * u) >> 97)
-    k = (x96 * INV_LN2_X96 + (1 << 191)) >> 192
-    r = x96 - k * LN2_X96
-    z = (r * r) >> 96
-    even = B76_EXP_E0_X96 + ((z * (B76_EXP_E1_X96 + ((z * B76_EXP_E2_X96) >> 96))) >> 96)
-    odd = (r * (B76_EXP_O0_X96 + ((z * (B76_EXP_O1_X96 + ((z * B76_EXP_O2_X96) >> 96))) >> 96))) >> 96
-    return sdiv((even + odd) * EXP_SCALE, even - odd) >> (78 - k)
-
-
-def _tail_ratio(v: int) -> int:
-    """R(t) = Phi(-t) e^(t^2/2) ~ P(t) / Q(t) in Q64 for t = v / 2^96 in [0, CDF_CUTOFF): the [6/7]
-    rational fitted to R itself (scripts/fits/tail_ratio.json, |error| < 3.2e-14). (Horner steps
-    written out: this is the exact engine's innermost loop.)"""
-    num = B76_R_P5_X96 + ((v * B76_R_P6_X96) >> 96)
-    num = B76_R_P4_X96 + ((v * num) >> 96)
-    num = B76_R_P3_X96 + ((v * num) >> 96)
-    num = B76_R_P2_X96 + ((v * num) >> 96)
-    num = B76_R_P1_X96 + ((v * num) >> 96)
-    num = B76_R_P0_X96 + ((v * num) >> 96)
-    den = B76_R_Q6_X96 + ((v * B76_R_Q7_X96) >> 96)
-    den = B76_R_Q5_X96 + ((v * den) >> 96)
-    den = B76_R_Q4_X96 + ((v * den) >> 96)
-    den = B76_R_Q3_X96 + ((v * den) >> 96)
-    den = B76_R_Q2_X96 + ((v * den) >> 96)
-    den = B76_R_Q1_X96 + ((v * den) >> 96)
-    den = B76_R_Q0_X96 + ((v * den) >> 96)
-    return (num << 64) // den
+def _band_term(call_q: int, forward: int, strike: int, sigma_sqrt_t: int, discount: int, is_put: int, size: int) -> int:
+    """size * (the bracket end against a holder of ``size``), wei * wad: a long's low end
+    max(min(c, F) - err, max(F - K, 0)), a short's high end min(max(c, max(F - K, 0)) + err, F)
+    (Q32 wei), minus F - K for a put, discounted rounding outward."""
+    parity = (forward - strike) << 32
+    lowest = parity if parity > 0 else 0
+    err = ((forward * B76_ERR_FORWARD + strike * B76_ERR_STRIKE) << 32) // WAD + (B76_ERR_WEI << 32) if sigma_sqrt_t else 0
+    shift = parity * is_put
+    if size > 0:
+        band = max(min(call_q, forward << 32) - err, lowest)
+        return size * (discount * (band - shift) // B76_Q32_WAD)
+    band = min(max(call_q, lowest) + err, forward << 32)
+    return size * ((discount * (band - shift) + B76_Q32_WAD - 1) // B76_Q32_WAD)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from offchain.black76 import call_put_bounds, series_value
+from offchain.black76 import series_bounds, series_value
 from offchain.constants import AMOUNT_MAX, B76_PRICE_MAX, SECONDS_PER_YEAR, TERM_SCALING_HORIZON, WAD
 from offchain.errors import (
     GM_AmountOutOfRange,
@@ -158,18 +158,16 @@ def _add_expiry(book: _Book, expiry: int, um: UnderlyingMarket, grid: GridParams
 
 def _value_now(book: _Book) -> None:
     """Adds the options' current value to equity (longs low, shorts high, rounded down) and to the
-    baseline (the opposite ends, rounded up). The first forward of each expiry is checked for
-    overflow here; every scenario forward is at most twice one Black-76 accepted."""
+    baseline (the opposite ends, rounded up), per expiry group. The first forward of each expiry is
+    checked for overflow here; every scenario forward is at most twice one Black-76 accepted."""
     start = 0
     for g in range(book.groups):
         end, growth, ln_growth, discount, sigma_sqrt_t = _expiry(book.expiries, g, VOL_NONE)
         forward = mul_wad_down(book.spot, growth)
         ln_forward = _ln_forward(forward, book.ln_spot, ln_growth)
-        for i in range(start, end):
-            low, high = _option_bracket(book.series, i, ln_forward, forward, sigma_sqrt_t, discount)
-            size = _series(book.series, i)[2]
-            book.equity += _mul_wad_down_in_range(size, low if size > 0 else high)
-            book.baseline -= _mul_wad_down_in_range(-size, high if size > 0 else low)  # ceil = -floor(-x)
+        low, high = series_bounds(book.series, start, end, ln_forward, forward, sigma_sqrt_t, discount)
+        book.equity += low
+        book.baseline += high
         start = end
 
 
@@ -209,11 +207,6 @@ def _point_terms(book: _Book, g: int, vol: int) -> tuple[int, int, int, int, int
     return end, forward, _ln_forward(forward, book.point_ln_spot, ln_growth), sigma_sqrt_t, discount
 
 
-def _series(series: list[int], i: int) -> tuple[int, int, int, bool]:
-    """(strike, ln_wad(strike), size, is_call) of option ``i``."""
-    return series[4 * i], series[4 * i + 1], series[4 * i + 2], series[4 * i + 3] != 0
-
-
 def _write_series(series: list[int], i: int, strike: int, ln_strike: int, size: int, is_call: bool) -> None:
     """Stores option ``i`` of ``series``."""
     series[4 * i : 4 * i + 4] = [strike, ln_strike, size, 1 if is_call else 0]
@@ -240,16 +233,6 @@ def _scenario(grid: GridParams, scenario: int) -> tuple[int, int, int]:
         return grid.spot_shocks[scenario // 3], scenario % 3, WAD
     shock = grid.extended_shocks[scenario - standard]
     return shock, VOL_NONE, min(WAD, div_wad_up(grid.dampener, abs(shock)))
-
-
-def _option_bracket(
-    series: list[int], i: int, ln_forward: int, forward: int, sigma_sqrt_t: int, discount: int
-) -> tuple[int, int]:
-    """Black-76 bracket (low, high) of option ``i`` at ``forward`` with its expiry's sigma * sqrt(tau)
-    and discount."""
-    strike, ln_strike, _size, is_call = _series(series, i)
-    call_low, call_high, put_low, put_high = call_put_bounds(ln_forward - ln_strike, forward, strike, sigma_sqrt_t, discount)
-    return (call_low, call_high) if is_call else (put_low, put_high)
 
 
 def _mul_wad_down_in_range(x: int, y: int) -> int:

@@ -16,8 +16,8 @@ SOLIDITY = Path(__file__).resolve().parent.parent / "contracts/libraries/Black76
 def test_harness_exposes_every_public_function_under_its_name() -> None:
     public = [n for n in re.findall(r"^\s*function (\w+)\(", SOLIDITY.read_text(), re.M) if not n.startswith("_")]
     abi = {e["name"]: e for e in load_artifact("Black76Harness")["abi"] if e["type"] == "function"}
-    # seriesValue takes a memory array; tests/test_black76_series.py drives it.
-    assert sorted(abi) == sorted(public) == sorted([f.name for f in FUNCTIONS] + ["seriesValue"])
+    # seriesValue and seriesBounds take a memory array; tests/test_black76_series.py drives them.
+    assert sorted(abi) == sorted(public) == sorted([f.name for f in FUNCTIONS] + ["seriesValue", "seriesBounds"])
     for fn in FUNCTIONS:
         assert [p["type"] for p in abi[fn.name]["inputs"]] == ["int256"] * fn.arity
         assert [p["type"] for p in abi[fn.name]["outputs"]] == ["int256"] * fn.results

@@ -1,4 +1,4 @@
-"""Black76.seriesValue: the EVM (Black76Harness) against ``offchain.black76.series_value``, value
+"""Black76.seriesValue and seriesBounds: the EVM (Black76Harness) against ``offchain.black76``, value
 for value and error for error, and both equal to the specification built from ``position_value``
 (each option's bracket end times its size, summed, rounded down once; the first failing option's
 error)."""
@@ -51,42 +51,47 @@ def _case(rng: random.Random) -> tuple[list[int], int, int, int, int, int, int]:
     return series, start, end, ln_forward, forward, sigma, discount
 
 
-def _python(args: tuple) -> tuple[str, object]:
+def _python(args: tuple, bounds: bool = False) -> tuple[str, object]:
     try:
-        return ("value", black76.series_value(*args))
+        return ("value", black76.series_bounds(*args) if bounds else black76.series_value(*args))
     except GridMarginError as exc:
         return ("error", exc)
 
 
-def _by_positions(args: tuple) -> tuple[str, object]:
+def _by_positions(args: tuple, bounds: bool = False) -> tuple[str, object]:
     """The specification: option by option, position_value's bracket end against the holder (its
-    value at size +-1e18) times the size, the first error wins; the sum rounded down once."""
+    value at size +-1e18) times the size, the first error wins; the sum rounded down once. With
+    ``bounds``, also the ends for -size times size, summed and rounded up."""
     series, start, end, ln_forward, forward, sigma, discount = args
     if end > len(series) // 4:
         return ("error", black76.GM_SeriesOutOfRange(start, end, len(series)))
-    total = 0
+    low = high = 0
     try:
         for i in range(start, end):
             strike, ln_strike, size, is_call = series[4 * i : 4 * i + 4]
             terms = (wrap_int256(ln_forward - ln_strike), forward, strike, sigma, discount, is_call != 0)
             black76.position_value(*terms, size)  # raises what this option raises
-            total += size * (black76.position_value(*terms, W) if size > 0 else -black76.position_value(*terms, -W))
+            low_end, high_end = black76.position_value(*terms, W), -black76.position_value(*terms, -W)
+            low += size * (low_end if size > 0 else high_end)
+            high += size * (high_end if size > 0 else low_end)
     except GridMarginError as exc:
         return ("error", exc)
-    return ("value", total // W)
+    return ("value", (low // W, -(-high // W)) if bounds else low // W)
 
 
-def test_evm_python_and_positionwise_sum_agree(harness: tuple[LocalEVM, str]) -> None:
+@pytest.mark.parametrize("bounds", [False, True], ids=["seriesValue", "seriesBounds"])
+def test_evm_python_and_positionwise_sum_agree(harness: tuple[LocalEVM, str], bounds: bool) -> None:
     evm, address = harness
     rng = random.Random("black76-series")
     mismatches, errors = [], 0
     for _ in range(CASES):
         args = _case(rng)
-        ok, data, _gas = evm.call_raw(address, evm.calldata(address, "seriesValue", *args))
-        chain = ("value", int.from_bytes(data, "big", signed=True)) if ok else ("error", decode_revert(data))
-        python = _python(args)
+        ok, data, _gas = evm.call_raw(address, evm.calldata(address, "seriesBounds" if bounds else "seriesValue", *args))
+        words = [int.from_bytes(data[i : i + 32], "big", signed=True) for i in range(0, len(data), 32)]
+        chain = ("value", tuple(words) if bounds else words[0]) if ok else ("error", decode_revert(data))
+        python = _python(args, bounds)
         errors += python[0] == "error"
-        if not chain == python == _by_positions(args):
-            mismatches.append(f"{args}: evm {chain} python {python} spec {_by_positions(args)}")
+        if not chain == python == _by_positions(args, bounds):
+            mismatches.append(f"{args}: evm {chain} python {python} spec {_by_positions(args, bounds)}")
     assert not mismatches, f"{len(mismatches)} mismatches, first: {mismatches[0]}"
     assert CASES // 10 < errors < CASES // 2  # both outcomes well exercised

@@ -52,6 +52,18 @@ contract Black76Harness {
         return Black76.seriesValue(series, start, end, lnForward, forward, sigmaSqrtT, discount);
     }
 
+    function seriesBounds(
+        int256[] memory series,
+        uint256 start,
+        uint256 end,
+        int256 lnForward,
+        int256 forward,
+        int256 sigmaSqrtT,
+        int256 discount
+    ) external pure returns (int256 low, int256 high) {
+        return Black76.seriesBounds(series, start, end, lnForward, forward, sigmaSqrtT, discount);
+    }
+
     function price(int256 forward, int256 strike, int256 sigmaSqrtT, int256 discount)
         external
         pure

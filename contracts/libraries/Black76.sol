@@ -30,6 +30,11 @@ import {FixedPointMath} from "./FixedPointMath.sol";
 ///      Gas (scripts/bench_black76.py, marginal per (strike, scenario) pair, call and put together):
 ///      callPut 1,707-1,799 with both tails, 770 with none, 588 at s = 0; callPutBounds about 260 more.
 library Black76 {
+    /// @dev `_seriesCore` modes: the first option's undiscounted call, the value sum, both sums.
+    uint256 private constant MODE_CALL = 2;
+    uint256 private constant MODE_VALUE = 0;
+    uint256 private constant MODE_BOUNDS = 1;
+
     /// @notice ln(F/K) in wad as lnWad(F) - lnWad(K), within 1.2 wei of the true value.
     /// @dev The margin engine takes lnWad of each scenario forward once and of each strike once and
     ///      subtracts per pair; this is that subtraction for one pair. Reverts
@@ -150,26 +155,23 @@ library Black76 {
         int256 sigmaSqrtT,
         int256 discount
     ) internal pure returns (int256 value) {
-        if (end > series.length / 4) revert GM_SeriesOutOfRange(start, end, series.length);
-        if (start >= end) return 0;
-        _checkSharedTerms(series, start, lnForward, forward, sigmaSqrtT, discount);
-        int256 total; // sum of size * end in wei * wad
-        uint256 at;
-        uint256 last;
-        assembly ("memory-safe") {
-            at := add(series, add(0x20, shl(7, start)))
-            last := add(series, add(0x20, shl(7, end)))
-        }
-        while (at < last) {
-            int256 term = _optionTerm(at, lnForward, forward, sigmaSqrtT, discount);
-            assembly ("memory-safe") {
-                total := add(total, term)
-                at := add(at, 0x80)
-            }
-        }
-        assembly ("memory-safe") {
-            value := sub(sdiv(total, WAD), slt(smod(total, WAD), 0)) // floor(total / 1e18)
-        }
+        (value,) = _seriesValues(series, start, end, lnForward, forward, sigmaSqrtT, discount, MODE_VALUE);
+    }
+
+    /// @notice `seriesValue` (low) and the same options valued at the opposite bracket ends, for the
+    ///         holder, rounded up (high): low <= true value <= high. One Black-76 evaluation each.
+    /// @dev high = ceil(sum of size_i * end'_i / 1e18), end'_i the end positionValue uses for -size_i.
+    ///      Inputs, errors and bounds as `seriesValue`.
+    function seriesBounds(
+        int256[] memory series,
+        uint256 start,
+        uint256 end,
+        int256 lnForward,
+        int256 forward,
+        int256 sigmaSqrtT,
+        int256 discount
+    ) internal pure returns (int256 low, int256 high) {
+        (low, high) = _seriesValues(series, start, end, lnForward, forward, sigmaSqrtT, discount, MODE_BOUNDS);
     }
 
     /// @notice `callPut` with ln(F/K) from `logMoneyness` (two logarithms more).
@@ -206,77 +208,60 @@ library Black76 {
         int256 discount
     ) private pure {
         bool outOfRange;
+        uint256 at;
         assembly ("memory-safe") {
             outOfRange := or(
                 or(iszero(lt(sub(forward, 1), B76_PRICE_MAX)), gt(sigmaSqrtT, B76_SIGMA_SQRT_T_MAX)),
                 iszero(lt(sub(discount, 1), WAD))
             )
+            at := add(series, add(0x20, shl(7, first)))
         }
-        if (outOfRange) {
-            int256 lnFK;
-            int256 strike;
-            int256 size;
-            assembly ("memory-safe") {
-                let at := add(series, add(0x20, shl(7, first)))
-                strike := mload(at)
-                lnFK := sub(lnForward, mload(add(at, 0x20)))
-                size := mload(add(at, 0x40))
-            }
-            _revertInvalidInput(lnFK, forward, strike, sigmaSqrtT, discount, size);
+        if (outOfRange) _revertOption(at, lnForward, forward, sigmaSqrtT, discount);
+    }
+
+    /// @dev seriesValue (mode MODE_VALUE), or seriesBounds (MODE_BOUNDS; else high is 0).
+    function _seriesValues(
+        int256[] memory series,
+        uint256 start,
+        uint256 end,
+        int256 lnForward,
+        int256 forward,
+        int256 sigmaSqrtT,
+        int256 discount,
+        uint256 mode
+    ) private pure returns (int256 low, int256 high) {
+        if (end > series.length / 4) revert GM_SeriesOutOfRange(start, end, series.length);
+        if (start >= end) return (0, 0);
+        _checkSharedTerms(series, start, lnForward, forward, sigmaSqrtT, discount);
+        uint256 at;
+        uint256 last;
+        assembly ("memory-safe") {
+            at := add(series, add(0x20, shl(7, start)))
+            last := add(series, add(0x20, shl(7, end)))
+        }
+        uint256 failed;
+        (low, high, failed) = _seriesCore(at, last, lnForward, forward, sigmaSqrtT, discount, mode);
+        if (failed != 0) _revertOption(failed, lnForward, forward, sigmaSqrtT, discount);
+        assembly ("memory-safe") {
+            low := sub(sdiv(low, WAD), slt(smod(low, WAD), 0)) // floor(low / 1e18)
+            high := add(sdiv(high, WAD), sgt(smod(high, WAD), 0)) // ceil(high / 1e18)
         }
     }
 
-    /// @dev size * (the bracket end against the holder) of the option whose 4 words start at memory
-    ///      `at`, in wei * wad, after its own range checks (lnFK, strike, size); the shared terms were
-    ///      checked. The end is callPutBounds': a long's low end max(min(c, F) - err, max(F - K, 0)),
-    ///      a short's high end min(max(c, max(F - K, 0)) + err, F) (Q32 wei), minus F - K for a put,
-    ///      discounted rounding outward; |size| <= 1e36 and end <= ceil(D F) <= 1e36.
-    function _optionTerm(uint256 at, int256 lnForward, int256 forward, int256 sigmaSqrtT, int256 discount)
+    /// @dev Reverts as positionValue would for the option whose 4 words start at memory `at`.
+    function _revertOption(uint256 at, int256 lnForward, int256 forward, int256 sigmaSqrtT, int256 discount)
         private
         pure
-        returns (int256 term)
     {
         int256 lnFK;
         int256 strike;
         int256 size;
-        bool outOfRange;
         assembly ("memory-safe") {
             strike := mload(at)
             lnFK := sub(lnForward, mload(add(at, 0x20)))
             size := mload(add(at, 0x40))
-            outOfRange := or(
-                or(
-                    gt(add(lnFK, B76_LOG_MONEYNESS_MAX), shl(1, B76_LOG_MONEYNESS_MAX)),
-                    iszero(lt(sub(strike, 1), B76_PRICE_MAX))
-                ),
-                gt(add(size, AMOUNT_MAX), shl(1, AMOUNT_MAX))
-            )
         }
-        if (outOfRange) _revertInvalidInput(lnFK, forward, strike, sigmaSqrtT, discount, size);
-        int256 callQ = _undiscountedCallQ32(lnFK, forward, strike, sigmaSqrtT);
-        assembly ("memory-safe") {
-            let parity := shl(32, sub(forward, strike))
-            let lowest := and(parity, not(sar(255, parity)))
-            let err := 0
-            if sigmaSqrtT {
-                err := add(div(shl(32, add(mul(forward, B76_ERR_FORWARD), mul(strike, B76_ERR_STRIKE))), WAD), shl(32, B76_ERR_WEI))
-            }
-            parity := mul(parity, iszero(mload(add(at, 0x60)))) // a put's shift, 0 for a call
-            switch sgt(size, 0)
-            case 1 {
-                if sgt(callQ, shl(32, forward)) { callQ := shl(32, forward) }
-                callQ := sub(callQ, err)
-                if slt(callQ, lowest) { callQ := lowest }
-                callQ := div(mul(discount, sub(callQ, parity)), B76_Q32_WAD)
-            }
-            default {
-                if slt(callQ, lowest) { callQ := lowest }
-                callQ := add(callQ, err)
-                if sgt(callQ, shl(32, forward)) { callQ := shl(32, forward) }
-                callQ := div(add(mul(discount, sub(callQ, parity)), sub(B76_Q32_WAD, 1)), B76_Q32_WAD)
-            }
-            term := mul(size, callQ)
-        }
+        _revertInvalidInput(lnFK, forward, strike, sigmaSqrtT, discount, size);
     }
 
     /// @dev Reverts with the first failing range check, in parameter order, then |size| <= AMOUNT_MAX
@@ -298,11 +283,11 @@ library Black76 {
     }
 
     /// @dev Checks the inputs (reverting as `callPut` documents), then the undiscounted call in Q32
-    ///      wei (`_undiscountedCallQ32`).
+    ///      wei: `_seriesCore` on a one-option series in MODE_CALL.
     function _callQ32(int256 lnFK, int256 forward, int256 strike, int256 sigmaSqrtT, int256 discount)
         private
         pure
-        returns (int256)
+        returns (int256 callQ)
     {
         bool outOfRange;
         assembly ("memory-safe") {
@@ -319,25 +304,40 @@ library Black76 {
             )
         }
         if (outOfRange) _revertInvalidInput(lnFK, forward, strike, sigmaSqrtT, discount, 0);
-        return _undiscountedCallQ32(lnFK, forward, strike, sigmaSqrtT);
+        int256[] memory series = new int256[](4);
+        series[0] = strike; // lnStrike 0 (lnForward is lnFK), size 0, put: the core only prices it
+        uint256 at;
+        assembly ("memory-safe") {
+            at := add(series, 0x20)
+        }
+        (callQ,,) = _seriesCore(at, at + 0x80, lnFK, forward, sigmaSqrtT, discount, MODE_CALL);
     }
 
-    /// @dev The undiscounted call in Q32 wei (wei * 2^32) for inputs the caller checked against
-    ///      `callPut`'s domain, unclamped: it can leave [max(F - K, 0), F] only within the error bound.
+    /// @dev The loop over options [at, last) (memory pointers, 4 words each) with the shared terms
+    ///      checked: per option its range checks (lnFK, strike, size; on failure it stops with
+    ///      `failed` = the option's pointer, else 0), the undiscounted call c in Q32 wei, and
+    ///      - MODE_CALL: low = c of the first option;
+    ///      - MODE_VALUE / MODE_BOUNDS: low = sum of size * (the bracket end against the holder),
+    ///        and for MODE_BOUNDS high = sum of size * (the end against a holder of -size), wei * wad.
     ///      d1, d2 are held in wad * 2^78 units: q = x / s up to 2^-78 wei and h = s / 2 exactly, so
     ///      d1 - d2 = s and (d1^2 - d2^2) / 2 = x up to s * 1e-18 * 2^-78. With E = e^(-d1^2/2) (wad) and
     ///      R in Q64:
-    ///          d2 >= 0:       call = F - K + F E max(R(d2) - R(d1), 0)       (the last term is the put)
-    ///          d1 >= 0 > d2:  call = F - F E (R(d1) + R(|d2|))
-    ///          d1 < 0:        call = F E max(R(|d1|) - R(|d2|), 0)
+    ///          d2 >= 0:       c = F - K + F E max(R(d2) - R(d1), 0)       (the last term is the put)
+    ///          d1 >= 0 > d2:  c = F - F E (R(d1) + R(|d2|))
+    ///          d1 < 0:        c = F E max(R(|d1|) - R(|d2|), 0)
     ///      A d with |d| >= CDF_CUTOFF contributes no R (its tail is below 1.1e-21 of its prefactor);
     ///      when |d1| >= CDF_CUTOFF there is no tail term at all (E < 2.5e-20: both tails are below
     ///      1.3e-20 F), nor when E truncates to 0 wei (both tails below 1e-18 F, inside E's error).
-    function _undiscountedCallQ32(int256 lnFK, int256 forward, int256 strike, int256 sigmaSqrtT)
-        private
-        pure
-        returns (int256 callQ)
-    {
+    ///      c is unclamped: it can leave [max(F - K, 0), F] only within the error bound.
+    function _seriesCore(
+        uint256 at,
+        uint256 last,
+        int256 lnForward,
+        int256 forward,
+        int256 sigmaSqrtT,
+        int256 discount,
+        uint256 mode
+    ) private pure returns (int256 low, int256 high, uint256 failed) {
         assembly ("memory-safe") {
             /// E = e^(-t^2/2) in wad for t = u / 2^96 in [0, CDF_CUTOFF): -t^2/2 = k ln2 + r with
             /// |r| <= ln2 / 2, e^r by the [5/5] Padé approximant (relative error < 8.7e-16), then 2^k
@@ -369,52 +369,105 @@ library Black76 {
                 den := add(B76_R_Q0_X96, sar(96, mul(v, den)))
                 ratio := div(shl(64, num), den)
             }
-            switch sigmaSqrtT
-            case 0 {
-                callQ := shl(32, sub(forward, strike))
-                callQ := and(callQ, not(sar(255, callQ))) // max(callQ, 0): the intrinsic value
-            }
-            default {
-                // |lnFK| * 1e18 * 2^78 < 3.1e61. u = |d1|, then in Q96 (wad * 2^78 / 5^18 = 2^96).
-                let q := sdiv(shl(78, mul(lnFK, WAD)), sigmaSqrtT)
-                let h := shl(77, sigmaSqrtT)
-                let d1 := add(q, h)
-                let d2 := sub(q, h)
-                let u := d1
-                if slt(d1, 0) { u := sub(0, d1) }
-                let damp := 0
-                if lt(u, B76_D_CUTOFF) {
-                    u := div(u, POW5_18)
-                    damp := _damping(u)
-                }
-                // Tail terms F E r (r in Q64) are below 1e36 * 1e18 * 2^64 < 1.9e73; / (1e18 2^32) is Q32 wei.
-                switch slt(d2, 0)
+            /// The undiscounted call c in Q32 wei (see above) for in-range x = lnFK, f, k, s.
+            function _undiscountedCall(x, f, k, s) -> c {
+                switch s
                 case 0 {
-                    // 0 <= d2 <= d1: when damp != 0, d2 is below the cutoff too.
-                    callQ := shl(32, sub(forward, strike))
-                    if damp {
-                        let r := sub(_tailRatio(div(d2, POW5_18)), _tailRatio(u))
-                        if sgt(r, 0) { callQ := add(callQ, div(mul(mul(forward, damp), r), B76_Q32_WAD)) }
-                    }
+                    c := shl(32, sub(f, k))
+                    c := and(c, not(sar(255, c))) // max(c, 0): the intrinsic value
                 }
                 default {
-                    let rb := 0
-                    if damp {
-                        let b := sub(0, d2)
-                        if lt(b, B76_D_CUTOFF) { rb := _tailRatio(div(b, POW5_18)) }
+                    // |x| * 1e18 * 2^78 < 3.1e61. u = |d1|, then in Q96 (wad * 2^78 / 5^18 = 2^96).
+                    let q := sdiv(shl(78, mul(x, WAD)), s)
+                    let h := shl(77, s)
+                    let d1 := add(q, h)
+                    let d2 := sub(q, h)
+                    let u := d1
+                    if slt(d1, 0) { u := sub(0, d1) }
+                    let damp := 0
+                    if lt(u, B76_D_CUTOFF) {
+                        u := div(u, POW5_18)
+                        damp := _damping(u)
                     }
-                    switch slt(d1, 0)
+                    // Tail terms F E r (r in Q64) are below 1e36 * 1e18 * 2^64 < 1.9e73; / (1e18 2^32) is Q32 wei.
+                    switch slt(d2, 0)
                     case 0 {
-                        callQ := shl(32, forward)
-                        if damp { callQ := sub(callQ, div(mul(mul(forward, damp), add(_tailRatio(u), rb)), B76_Q32_WAD)) }
+                        // 0 <= d2 <= d1: when damp != 0, d2 is below the cutoff too.
+                        c := shl(32, sub(f, k))
+                        if damp {
+                            let r := sub(_tailRatio(div(d2, POW5_18)), _tailRatio(u))
+                            if sgt(r, 0) { c := add(c, div(mul(mul(f, damp), r), B76_Q32_WAD)) }
+                        }
                     }
                     default {
+                        let rb := 0
                         if damp {
-                            let r := sub(_tailRatio(u), rb)
-                            if sgt(r, 0) { callQ := div(mul(mul(forward, damp), r), B76_Q32_WAD) }
+                            let b := sub(0, d2)
+                            if lt(b, B76_D_CUTOFF) { rb := _tailRatio(div(b, POW5_18)) }
+                        }
+                        switch slt(d1, 0)
+                        case 0 {
+                            c := shl(32, f)
+                            if damp { c := sub(c, div(mul(mul(f, damp), add(_tailRatio(u), rb)), B76_Q32_WAD)) }
+                        }
+                        default {
+                            if damp {
+                                let r := sub(_tailRatio(u), rb)
+                                if sgt(r, 0) { c := div(mul(mul(f, damp), r), B76_Q32_WAD) }
+                            }
                         }
                     }
                 }
+            }
+            /// n * (the bracket end against a holder of n units), wei * wad: a long's low end
+            /// max(min(c, F) - err, max(F - K, 0)), a short's high end min(max(c, max(F - K, 0)) + err, F)
+            /// (Q32 wei), minus F - K for a put, discounted rounding outward; |size| <= 1e36 and
+            /// end <= ceil(D F) <= 1e36.
+            function _bandTerm(c, f, k, s, d, isPut, n) -> term {
+                let parity := shl(32, sub(f, k))
+                let lowest := and(parity, not(sar(255, parity)))
+                let err := 0
+                if s {
+                    err := add(div(shl(32, add(mul(f, B76_ERR_FORWARD), mul(k, B76_ERR_STRIKE))), WAD), shl(32, B76_ERR_WEI))
+                }
+                parity := mul(parity, isPut) // a put's shift, 0 for a call
+                switch sgt(n, 0)
+                case 1 {
+                    if sgt(c, shl(32, f)) { c := shl(32, f) }
+                    c := sub(c, err)
+                    if slt(c, lowest) { c := lowest }
+                    c := div(mul(d, sub(c, parity)), B76_Q32_WAD)
+                }
+                default {
+                    if slt(c, lowest) { c := lowest }
+                    c := add(c, err)
+                    if sgt(c, shl(32, f)) { c := shl(32, f) }
+                    c := div(add(mul(d, sub(c, parity)), sub(B76_Q32_WAD, 1)), B76_Q32_WAD)
+                }
+                term := mul(n, c)
+            }
+            for {} lt(at, last) { at := add(at, 0x80) } {
+                let strike := mload(at)
+                let lnFK := sub(lnForward, mload(add(at, 0x20)))
+                let size := mload(add(at, 0x40))
+                if or(
+                    or(
+                        gt(add(lnFK, B76_LOG_MONEYNESS_MAX), shl(1, B76_LOG_MONEYNESS_MAX)),
+                        iszero(lt(sub(strike, 1), B76_PRICE_MAX))
+                    ),
+                    gt(add(size, AMOUNT_MAX), shl(1, AMOUNT_MAX))
+                ) {
+                    failed := at
+                    break
+                }
+                let callQ := _undiscountedCall(lnFK, forward, strike, sigmaSqrtT)
+                if eq(mode, MODE_CALL) {
+                    low := callQ
+                    break
+                }
+                let isPut := iszero(mload(add(at, 0x60)))
+                low := add(low, _bandTerm(callQ, forward, strike, sigmaSqrtT, discount, isPut, size))
+                if eq(mode, MODE_BOUNDS) { high := sub(high, _bandTerm(callQ, forward, strike, sigmaSqrtT, discount, isPut, sub(0, size))) }
             }
         }
     }

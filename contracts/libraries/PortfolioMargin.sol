@@ -178,9 +178,10 @@ library PortfolioMargin {
     }
 
     /// @dev Adds the options' current value to equity (longs at the bracket's low end, shorts at its
-    ///      high end, rounded down) and to the baseline (the opposite ends, rounded up). The first
-    ///      forward of each expiry is checked for overflow here; every scenario forward is at most
-    ///      twice one that passed Black-76's range check, so the scenarios need no check.
+    ///      high end, rounded down) and to the baseline (the opposite ends, rounded up), per expiry
+    ///      group. The first forward of each expiry is checked for overflow here; every scenario
+    ///      forward is at most twice one that passed Black-76's range check, so the scenarios need
+    ///      no check.
     function _valueNow(Book memory book) private pure {
         uint256 start;
         for (uint256 g; g < book.groups; ++g) {
@@ -188,12 +189,12 @@ library PortfolioMargin {
                 _expiry(book.expiries, g, VOL_NONE);
             int256 forward = M.mulWadDown(book.spot, growth);
             int256 lnForward = _lnForward(forward, book.lnSpot, lnGrowth);
-            for (uint256 i = start; i < end; ++i) {
-                (int256 low, int256 high) = _optionBracket(book.series, i, lnForward, forward, sigmaSqrtT, discount);
-                (,, int256 size,) = _series(book.series, i);
-                // Validated sizes times bracketed prices; ceil(x) = -floor(-x) for the baseline.
-                book.equity += _mulWadDownInRange(size, size > 0 ? low : high);
-                book.baseline -= _mulWadDownInRange(-size, size > 0 ? high : low);
+            (int256 low, int256 high) =
+                Black76.seriesBounds(book.series, start, end, lnForward, forward, sigmaSqrtT, discount);
+            // Each group's bounds are below 128 * 1e54 in magnitude: no overflow.
+            unchecked {
+                book.equity += low;
+                book.baseline += high;
             }
             start = end;
         }
@@ -242,22 +243,6 @@ library PortfolioMargin {
         (end, growth, lnGrowth, discount, sigmaSqrtT) = _expiry(book.expiries, g, vol);
         forward = _mulWadDownInRange(book.pointSpot, growth);
         lnForward = _lnForward(forward, book.pointLnSpot, lnGrowth);
-    }
-
-    /// @dev (strike, lnWad(strike), size, isCall) of option `i`, read without a bounds check: callers
-    ///      pass i < options.
-    function _series(int256[] memory series, uint256 i)
-        private
-        pure
-        returns (int256 strike, int256 lnStrike, int256 size, bool isCall)
-    {
-        assembly ("memory-safe") {
-            let at := add(series, add(0x20, shl(7, i)))
-            strike := mload(at)
-            lnStrike := mload(add(at, 0x20))
-            size := mload(add(at, 0x40))
-            isCall := mload(add(at, 0x60))
-        }
     }
 
     /// @dev Stores option `i` of `series` (i < options, no bounds check).
@@ -313,27 +298,10 @@ library PortfolioMargin {
         return (shock, VOL_NONE, weight < WAD ? weight : WAD);
     }
 
-    /// @dev Black-76 bracket (low, high) of option `i` at `forward` with its expiry's sigma * sqrt(tau)
-    ///      and discount.
-    function _optionBracket(
-        int256[] memory series,
-        uint256 i,
-        int256 lnForward,
-        int256 forward,
-        int256 sigmaSqrtT,
-        int256 discount
-    ) private pure returns (int256 low, int256 high) {
-        (int256 strike, int256 lnStrike,, bool isCall) = _series(series, i);
-        (int256 callLow, int256 callHigh, int256 putLow, int256 putHigh) =
-            Black76.callPutBounds(lnForward - lnStrike, forward, strike, sigmaSqrtT, discount);
-        return isCall ? (callLow, callHigh) : (putLow, putHigh);
-    }
-
     /// @dev x * y / 1e18 rounded toward -inf, as M.mulWadDown, for callers that prove |x * y| < 2^255:
     ///      a scenario spot (< 2e36) times a growth whose product with the spot passed Black-76's range
     ///      check, a perp size (<= 1e36) times a price difference (< 3e36), a P&L (< 1e57: at most 128
-    ///      terms below 3e54) times a weight (<= 1e18), an option size (<= 1e36) times a bracket end
-    ///      (<= ceil(D F) <= 1e36).
+    ///      terms below 3e54) times a weight (<= 1e18).
     function _mulWadDownInRange(int256 x, int256 y) private pure returns (int256 z) {
         assembly ("memory-safe") {
             z := mul(x, y)
