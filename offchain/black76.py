@@ -50,19 +50,19 @@ from offchain.constants import (
     B76_Q32_WAD,
     B76_SIGMA_SQRT_T_MAX,
     B76_R_P0_X96,
-    B76_R_P1_X96,
+    B76_R_P1_X160,
     B76_R_P2_X96,
-    B76_R_P3_X96,
+    B76_R_P3_X160,
     B76_R_P4_X96,
-    B76_R_P5_X96,
+    B76_R_P5_X160,
     B76_R_P6_X96,
     B76_R_Q0_X96,
     B76_R_Q1_X96,
-    B76_R_Q2_X96,
+    B76_R_Q2_X160,
     B76_R_Q3_X96,
-    B76_R_Q4_X96,
+    B76_R_Q4_X160,
     B76_R_Q5_X96,
-    B76_R_Q6_X96,
+    B76_R_Q6_X160,
     B76_R_Q7_X96,
     EXP_SCALE,
     INV_LN2_X96,
@@ -201,15 +201,6 @@ def _check_forward_strike(forward: int, strike: int) -> None:
         raise GM_StrikeOutOfRange(strike)
 
 
-def _check_shared_terms(
-    series: list[int], first: int, ln_forward: int, forward: int, sigma_sqrt_t: int, discount: int
-) -> None:
-    """The first option's range checks on the terms every option shares (forward, sigma_sqrt_t,
-    discount): raise as its :func:`position_value` would when one of them fails."""
-    if not (0 < forward <= B76_PRICE_MAX and 0 <= sigma_sqrt_t <= B76_SIGMA_SQRT_T_MAX and 0 < discount <= WAD):
-        _revert_option(series, 4 * first, ln_forward, forward, sigma_sqrt_t, discount)
-
-
 def _series_values(
     series: list[int], start: int, end: int, ln_forward: int, forward: int, sigma_sqrt_t: int, discount: int, mode: int
 ) -> tuple[int, int]:
@@ -218,7 +209,6 @@ def _series_values(
         raise GM_SeriesOutOfRange(start, end, len(series))
     if start >= end:
         return 0, 0
-    _check_shared_terms(series, start, ln_forward, forward, sigma_sqrt_t, discount)
     low, high, failed = _series_core(series, 4 * start, 4 * end, ln_forward, forward, sigma_sqrt_t, discount, mode)
     if failed is not None:
         _revert_option(series, failed, ln_forward, forward, sigma_sqrt_t, discount)
@@ -263,11 +253,14 @@ def _call_q32(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int, discount
 def _series_core(
     series: list[int], at: int, last: int, ln_forward: int, forward: int, sigma_sqrt_t: int, discount: int, mode: int
 ) -> tuple[int, int, int | None]:
-    """The loop over options series[at:last] (4 ints each), shared terms checked: per option its
-    range checks (ln_fk, strike, size; on failure it stops with ``failed`` = the option's index, else
-    None), the undiscounted call c (Q32 wei, :func:`_undiscounted_call`), and MODE_CALL: low = c of
+    """The loop over options series[at:last] (4 ints each, at < last): the shared terms (forward,
+    sigma_sqrt_t, discount) checked once, then per option its own range checks (ln_fk, strike, size);
+    on a failure it stops with ``failed`` = the index of the option whose position_value would raise
+    (the first one for a shared term), else None. Per option the undiscounted call c (Q32 wei, :func:`_undiscounted_call`), and MODE_CALL: low = c of
     the first option; MODE_VALUE / MODE_BOUNDS: low = sum of size * (the end against the holder),
     for MODE_BOUNDS high = sum of size * (the end against a holder of -size), in wei * wad."""
+    if not (0 < forward <= B76_PRICE_MAX and 0 <= sigma_sqrt_t <= B76_SIGMA_SQRT_T_MAX and 0 < discount <= WAD):
+        return 0, 0, at
     low = high = 0
     for i in range(at, last, 4):
         strike, size = series[i], series[i + 2]
@@ -305,21 +298,17 @@ def _damping(u: int) -> int:
 
 def _tail_ratio(v: int) -> int:
     """R(t) = Phi(-t) e^(t^2/2) ~ P(t) / Q(t) in Q64 for t = v / 2^96 in [0, CDF_CUTOFF): the [6/7]
-    rational fitted to R itself (scripts/fits/tail_ratio.json, |error| < 3.2e-14). (Horner steps
-    written out: this is the exact engine's innermost loop.)"""
-    num = B76_R_P5_X96 + ((v * B76_R_P6_X96) >> 96)
-    num = B76_R_P4_X96 + ((v * num) >> 96)
-    num = B76_R_P3_X96 + ((v * num) >> 96)
-    num = B76_R_P2_X96 + ((v * num) >> 96)
-    num = B76_R_P1_X96 + ((v * num) >> 96)
-    num = B76_R_P0_X96 + ((v * num) >> 96)
-    den = B76_R_Q6_X96 + ((v * B76_R_Q7_X96) >> 96)
-    den = B76_R_Q5_X96 + ((v * den) >> 96)
-    den = B76_R_Q4_X96 + ((v * den) >> 96)
-    den = B76_R_Q3_X96 + ((v * den) >> 96)
-    den = B76_R_Q2_X96 + ((v * den) >> 96)
-    den = B76_R_Q1_X96 + ((v * den) >> 96)
-    den = B76_R_Q0_X96 + ((v * den) >> 96)
+    rational fitted to R itself (scripts/fits/tail_ratio.json, |error| < 3.2e-14), Horner in
+    t = w / 2^64 two steps per shift: h <- C_j + (w (C_(j+1) 2^64 + w h)) >> 128. (Written out: this
+    is the exact engine's innermost loop.)"""
+    w = v >> 32
+    num = B76_R_P4_X96 + ((w * (B76_R_P5_X160 + w * B76_R_P6_X96)) >> 128)
+    num = B76_R_P2_X96 + ((w * (B76_R_P3_X160 + w * num)) >> 128)
+    num = B76_R_P0_X96 + ((w * (B76_R_P1_X160 + w * num)) >> 128)
+    den = B76_R_Q5_X96 + ((w * (B76_R_Q6_X160 + w * B76_R_Q7_X96)) >> 128)
+    den = B76_R_Q3_X96 + ((w * (B76_R_Q4_X160 + w * den)) >> 128)
+    den = B76_R_Q1_X96 + ((w * (B76_R_Q2_X160 + w * den)) >> 128)
+    den = B76_R_Q0_X96 + ((w * den) >> 64)
     return (num << 64) // den
 
 

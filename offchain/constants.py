@@ -199,46 +199,46 @@ B76_EXP_O2_X96 = 2619978919122497936294443
 """Black76 E = e^(-d^2/2): e^r Padé [5/5], odd part, z^2 coefficient."""
 
 B76_R_P0_X96 = 39614081257134566637411886064
-"""Black76 R(t) = Phi(-t) e^(t^2/2) rational [6/7] numerator, t^0 coefficient."""
+"""Black76 R(t) = Phi(-t) e^(t^2/2) rational [6/7] numerator, t^0 coefficient (Q96)."""
 
-B76_R_P1_X96 = 43430104154236471019754334043
-"""Black76 R(t) = Phi(-t) e^(t^2/2) rational [6/7] numerator, t^1 coefficient."""
+B76_R_P1_X160 = 801144016427750200209776328677529275451140219140
+"""Black76 R(t) = Phi(-t) e^(t^2/2) rational [6/7] numerator, t^1 coefficient (Q160)."""
 
 B76_R_P2_X96 = 23566997532199318869431299014
-"""Black76 R(t) = Phi(-t) e^(t^2/2) rational [6/7] numerator, t^2 coefficient."""
+"""Black76 R(t) = Phi(-t) e^(t^2/2) rational [6/7] numerator, t^2 coefficient (Q96)."""
 
-B76_R_P3_X96 = 7680571107928438829234624459
-"""Black76 R(t) = Phi(-t) e^(t^2/2) rational [6/7] numerator, t^3 coefficient."""
+B76_R_P3_X160 = 141681529567883733922760402058251320343074577789
+"""Black76 R(t) = Phi(-t) e^(t^2/2) rational [6/7] numerator, t^3 coefficient (Q160)."""
 
 B76_R_P4_X96 = 1566271877278321856989474444
-"""Black76 R(t) = Phi(-t) e^(t^2/2) rational [6/7] numerator, t^4 coefficient."""
+"""Black76 R(t) = Phi(-t) e^(t^2/2) rational [6/7] numerator, t^4 coefficient (Q96)."""
 
-B76_R_P5_X96 = 189314440885655171826701850
-"""Black76 R(t) = Phi(-t) e^(t^2/2) rational [6/7] numerator, t^5 coefficient."""
+B76_R_P5_X160 = 3492235040475096779078562037415314275430855769
+"""Black76 R(t) = Phi(-t) e^(t^2/2) rational [6/7] numerator, t^5 coefficient (Q160)."""
 
 B76_R_P6_X96 = 10715837546073826062857971
-"""Black76 R(t) = Phi(-t) e^(t^2/2) rational [6/7] numerator, t^6 coefficient."""
+"""Black76 R(t) = Phi(-t) e^(t^2/2) rational [6/7] numerator, t^6 coefficient (Q96)."""
 
 B76_R_Q0_X96 = 79228162514264337593543950336
-"""Black76 R(t) rational [6/7] denominator, t^0 coefficient."""
+"""Black76 R(t) rational [6/7] denominator, t^0 coefficient (Q96)."""
 
 B76_R_Q1_X96 = 150075135960140669314395215456
-"""Black76 R(t) rational [6/7] denominator, t^1 coefficient."""
+"""Black76 R(t) rational [6/7] denominator, t^1 coefficient (Q96)."""
 
-B76_R_Q2_X96 = 127262547731271170761676442666
-"""Black76 R(t) rational [6/7] denominator, t^2 coefficient."""
+B76_R_Q2_X160 = 2347579648167005412402726407238635147469761862961
+"""Black76 R(t) rational [6/7] denominator, t^2 coefficient (Q160)."""
 
 B76_R_Q3_X96 = 62936038972641586907882880459
-"""Black76 R(t) rational [6/7] denominator, t^3 coefficient."""
+"""Black76 R(t) rational [6/7] denominator, t^3 coefficient (Q96)."""
 
-B76_R_Q4_X96 = 19727653782571837055999094764
-"""Black76 R(t) rational [6/7] denominator, t^4 coefficient."""
+B76_R_Q4_X160 = 363910980501850854530785430041289767884245543047
+"""Black76 R(t) rational [6/7] denominator, t^4 coefficient (Q160)."""
 
 B76_R_Q5_X96 = 3952879774132753874458332994
-"""Black76 R(t) rational [6/7] denominator, t^5 coefficient."""
+"""Black76 R(t) rational [6/7] denominator, t^5 coefficient (Q96)."""
 
-B76_R_Q6_X96 = 474542361412107760600708594
-"""Black76 R(t) rational [6/7] denominator, t^6 coefficient."""
+B76_R_Q6_X160 = 8753761493102935042698841279010545729848489833
+"""Black76 R(t) rational [6/7] denominator, t^6 coefficient (Q160)."""
 
 B76_R_Q7_X96 = 26860598744875839781432181
-"""Black76 R(t) rational [6/7] denominator, t^7 coefficient."""
+"""Black76 R(t) rational [6/7] denominator, t^7 coefficient (Q96)."""

@@ -197,28 +197,6 @@ library Black76 {
         if (strike <= 0 || strike > B76_PRICE_MAX) revert GM_StrikeOutOfRange(strike);
     }
 
-    /// @dev The first option's range checks on the terms every option shares (forward, sigmaSqrtT,
-    ///      discount): reverts as its `positionValue` would when one of them fails.
-    function _checkSharedTerms(
-        int256[] memory series,
-        uint256 first,
-        int256 lnForward,
-        int256 forward,
-        int256 sigmaSqrtT,
-        int256 discount
-    ) private pure {
-        bool outOfRange;
-        uint256 at;
-        assembly ("memory-safe") {
-            outOfRange := or(
-                or(iszero(lt(sub(forward, 1), B76_PRICE_MAX)), gt(sigmaSqrtT, B76_SIGMA_SQRT_T_MAX)),
-                iszero(lt(sub(discount, 1), WAD))
-            )
-            at := add(series, add(0x20, shl(7, first)))
-        }
-        if (outOfRange) _revertOption(at, lnForward, forward, sigmaSqrtT, discount);
-    }
-
     /// @dev seriesValue (mode MODE_VALUE), or seriesBounds (MODE_BOUNDS; else high is 0).
     function _seriesValues(
         int256[] memory series,
@@ -232,7 +210,6 @@ library Black76 {
     ) private pure returns (int256 low, int256 high) {
         if (end > series.length / 4) revert GM_SeriesOutOfRange(start, end, series.length);
         if (start >= end) return (0, 0);
-        _checkSharedTerms(series, start, lnForward, forward, sigmaSqrtT, discount);
         uint256 at;
         uint256 last;
         assembly ("memory-safe") {
@@ -313,9 +290,11 @@ library Black76 {
         (callQ,,) = _seriesCore(at, at + 0x80, lnFK, forward, sigmaSqrtT, discount, MODE_CALL);
     }
 
-    /// @dev The loop over options [at, last) (memory pointers, 4 words each) with the shared terms
-    ///      checked: per option its range checks (lnFK, strike, size; on failure it stops with
-    ///      `failed` = the option's pointer, else 0), the undiscounted call c in Q32 wei, and
+    /// @dev The loop over options [at, last) (memory pointers, 4 words each, at < last): the shared
+    ///      terms (forward, sigmaSqrtT, discount) checked once, then per option its own range checks
+    ///      (lnFK, strike, size); on a failure it stops with `failed` = the pointer of the option whose
+    ///      positionValue would revert (the first one for a shared term), else 0. Per option the
+    ///      undiscounted call c in Q32 wei, and
     ///      - MODE_CALL: low = c of the first option;
     ///      - MODE_VALUE / MODE_BOUNDS: low = sum of size * (the bracket end against the holder),
     ///        and for MODE_BOUNDS high = sum of size * (the end against a holder of -size), wei * wad.
@@ -354,19 +333,16 @@ library Black76 {
             /// R(t) = Phi(-t) e^(t^2/2) ~ P(t) / Q(t) in Q64 for t = v / 2^96 in [0, CDF_CUTOFF): the
             /// [6/7] rational fitted to R itself (scripts/fits/tail_ratio.json, |error| < 3.2e-14).
             function _tailRatio(v) -> ratio {
-                let num := add(B76_R_P5_X96, sar(96, mul(v, B76_R_P6_X96)))
-                num := add(B76_R_P4_X96, sar(96, mul(v, num)))
-                num := add(B76_R_P3_X96, sar(96, mul(v, num)))
-                num := add(B76_R_P2_X96, sar(96, mul(v, num)))
-                num := add(B76_R_P1_X96, sar(96, mul(v, num)))
-                num := add(B76_R_P0_X96, sar(96, mul(v, num)))
-                let den := add(B76_R_Q6_X96, sar(96, mul(v, B76_R_Q7_X96)))
-                den := add(B76_R_Q5_X96, sar(96, mul(v, den)))
-                den := add(B76_R_Q4_X96, sar(96, mul(v, den)))
-                den := add(B76_R_Q3_X96, sar(96, mul(v, den)))
-                den := add(B76_R_Q2_X96, sar(96, mul(v, den)))
-                den := add(B76_R_Q1_X96, sar(96, mul(v, den)))
-                den := add(B76_R_Q0_X96, sar(96, mul(v, den)))
+                // Horner in t = w / 2^64, two steps per shift: h <- C_j + (w (C_(j+1) 2^64 + w h)) >> 128
+                // (every coefficient and partial sum is positive; all stay below 2^245).
+                let w := shr(32, v)
+                let num := add(B76_R_P4_X96, sar(128, mul(w, add(B76_R_P5_X160, mul(w, B76_R_P6_X96)))))
+                num := add(B76_R_P2_X96, sar(128, mul(w, add(B76_R_P3_X160, mul(w, num)))))
+                num := add(B76_R_P0_X96, sar(128, mul(w, add(B76_R_P1_X160, mul(w, num)))))
+                let den := add(B76_R_Q5_X96, sar(128, mul(w, add(B76_R_Q6_X160, mul(w, B76_R_Q7_X96)))))
+                den := add(B76_R_Q3_X96, sar(128, mul(w, add(B76_R_Q4_X160, mul(w, den)))))
+                den := add(B76_R_Q1_X96, sar(128, mul(w, add(B76_R_Q2_X160, mul(w, den)))))
+                den := add(B76_R_Q0_X96, sar(64, mul(w, den)))
                 ratio := div(shl(64, num), den)
             }
             /// The undiscounted call c in Q32 wei (see above) for in-range x = lnFK, f, k, s.
@@ -445,6 +421,14 @@ library Black76 {
                     c := div(add(mul(d, sub(c, parity)), sub(B76_Q32_WAD, 1)), B76_Q32_WAD)
                 }
                 term := mul(n, c)
+            }
+            // The shared terms fail as the first option's positionValue would: report it.
+            if or(
+                or(iszero(lt(sub(forward, 1), B76_PRICE_MAX)), gt(sigmaSqrtT, B76_SIGMA_SQRT_T_MAX)),
+                iszero(lt(sub(discount, 1), WAD))
+            ) {
+                failed := at
+                last := at
             }
             for {} lt(at, last) { at := add(at, 0x80) } {
                 let strike := mload(at)
