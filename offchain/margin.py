@@ -191,20 +191,20 @@ def _move_to(book: _Book, shock: int) -> None:
 
 def _options_value(book: _Book, vol: int) -> int:
     """Value of the options at the spot point under vol shock ``vol``: longs at the bracket's low
-    end, shorts at its high end, each rounded down."""
+    end, shorts at its high end, each expiry group's sum rounded down. Group g's forward is the spot
+    point times its growth rounded down, its ln F as :func:`_ln_forward` computes it."""
     value = start = 0
     for g in range(book.groups):
-        end, forward, ln_forward, sigma_sqrt_t, discount = _point_terms(book, g, vol)
+        at = 7 * g
+        end, growth, ln_growth, discount = book.expiries[at : at + 4]
+        sigma_sqrt_t = book.expiries[at + 4 + vol]
+        forward = book.point_spot * growth // WAD
+        ln_forward = book.point_ln_spot + ln_growth
+        if forward < WAD:
+            ln_forward = ln_wad(forward) if forward > 0 else 0
         value += series_value(book.series, start, end, ln_forward, forward, sigma_sqrt_t, discount)
         start = end
     return value
-
-
-def _point_terms(book: _Book, g: int, vol: int) -> tuple[int, int, int, int, int]:
-    """Expiry group ``g`` at the spot point: (end, forward, its ln, sigma * sqrt(tau) under ``vol``, discount)."""
-    end, growth, ln_growth, discount, sigma_sqrt_t = _expiry(book.expiries, g, vol)
-    forward = _mul_wad_down_in_range(book.point_spot, growth)
-    return end, forward, _ln_forward(forward, book.point_ln_spot, ln_growth), sigma_sqrt_t, discount
 
 
 def _write_series(series: list[int], i: int, strike: int, ln_strike: int, size: int, is_call: bool) -> None:

@@ -218,31 +218,36 @@ library PortfolioMargin {
     }
 
     /// @dev Value of the options at the spot point under vol shock `vol`: longs at the bracket's low
-    ///      end, shorts at its high end, each rounded down.
+    ///      end, shorts at its high end, each expiry group's sum rounded down.
     function _optionsValue(Book memory book, uint256 vol) private pure returns (int256 value) {
+        (int256[] memory series, int256[] memory expiries, uint256 groups) = (book.series, book.expiries, book.groups);
+        (int256 pointSpot, int256 pointLnSpot) = (book.pointSpot, book.pointLnSpot);
         uint256 start;
-        for (uint256 g; g < book.groups; ++g) {
-            (uint256 end, int256 forward, int256 lnForward, int256 sigmaSqrtT, int256 discount) = _pointTerms(book, g, vol);
+        for (uint256 g; g < groups; ++g) {
+            // Group g's terms at the spot point: forward = spot point * growth rounded down (a spot
+            // point below 2e36 times a growth whose product with the spot passed Black-76's range
+            // check: no overflow), ln F as _lnForward computes it.
+            uint256 end;
+            int256 forward;
+            int256 lnForward;
+            int256 sigmaSqrtT;
+            int256 discount;
+            assembly ("memory-safe") {
+                let at := add(expiries, add(0x20, mul(0xe0, g)))
+                end := mload(at)
+                forward := mul(pointSpot, mload(add(at, 0x20)))
+                forward := sub(sdiv(forward, WAD), slt(smod(forward, WAD), 0))
+                lnForward := add(pointLnSpot, mload(add(at, 0x40)))
+                discount := mload(add(at, 0x60))
+                sigmaSqrtT := mload(add(at, add(0x80, shl(5, vol))))
+            }
+            if (forward < WAD) lnForward = forward > 0 ? M.lnWad(forward) : int256(0);
             // Each group's value is below 128 * 1e54 in magnitude: the sum cannot overflow.
             unchecked {
-                value += Black76.seriesValue(book.series, start, end, lnForward, forward, sigmaSqrtT, discount);
+                value += Black76.seriesValue(series, start, end, lnForward, forward, sigmaSqrtT, discount);
             }
             start = end;
         }
-    }
-
-    /// @dev Expiry group `g` at the spot point: (end, forward, its ln, sigma * sqrt(tau) under `vol`,
-    ///      discount).
-    function _pointTerms(Book memory book, uint256 g, uint256 vol)
-        private
-        pure
-        returns (uint256 end, int256 forward, int256 lnForward, int256 sigmaSqrtT, int256 discount)
-    {
-        int256 growth;
-        int256 lnGrowth;
-        (end, growth, lnGrowth, discount, sigmaSqrtT) = _expiry(book.expiries, g, vol);
-        forward = _mulWadDownInRange(book.pointSpot, growth);
-        lnForward = _lnForward(forward, book.pointLnSpot, lnGrowth);
     }
 
     /// @dev Stores option `i` of `series` (i < options, no bounds check).
@@ -299,9 +304,8 @@ library PortfolioMargin {
     }
 
     /// @dev x * y / 1e18 rounded toward -inf, as M.mulWadDown, for callers that prove |x * y| < 2^255:
-    ///      a scenario spot (< 2e36) times a growth whose product with the spot passed Black-76's range
-    ///      check, a perp size (<= 1e36) times a price difference (< 3e36), a P&L (< 1e57: at most 128
-    ///      terms below 3e54) times a weight (<= 1e18).
+    ///      a perp size (<= 1e36) times a price difference (< 3e36), a P&L (< 1e57: at most 128 terms
+    ///      below 3e54) times a weight (<= 1e18).
     function _mulWadDownInRange(int256 x, int256 y) private pure returns (int256 z) {
         assembly ("memory-safe") {
             z := mul(x, y)
