@@ -185,7 +185,7 @@ def _move_to(book: _Book, shock: int) -> None:
     if shock == book.point_shock:
         return
     book.point_shock = shock
-    book.point_spot = mul_wad_down(book.spot, WAD + shock)
+    book.point_spot = _mul_wad_down_in_range(book.spot, WAD + shock)
     book.point_ln_spot = ln_wad(book.point_spot) if book.groups > 0 and book.point_spot > 0 else 0
 
 

@@ -73,13 +73,16 @@ library PortfolioMargin {
             GridParams calldata grid = params.grids[pos.underlying];
             Book memory book = _openBook(pos, market.underlyings[pos.underlying], grid, market.timestamp);
             equity += book.equity;
-            int256[] memory pnl = new int256[](scenarioCount(grid));
+            uint256 count = scenarioCount(grid);
+            int256[] memory pnl = new int256[](count);
             uint256 worst;
-            for (uint256 j; j < pnl.length; ++j) {
-                pnl[j] = _scenarioPnl(book, grid, j);
-                if (pnl[j] < pnl[worst]) worst = j;
+            int256 lowest = type(int256).max;
+            for (uint256 j; j < count; ++j) {
+                int256 scenarioPnl = _scenarioPnl(book, grid, j);
+                pnl[j] = scenarioPnl;
+                if (scenarioPnl < lowest) (worst, lowest) = (j, scenarioPnl);
             }
-            int256 loss = pnl[worst] < 0 ? -pnl[worst] : int256(0);
+            int256 loss = lowest < 0 ? -lowest : int256(0);
             margins[pos.underlying] = loss + book.addOn;
             result.underlyings[p] = UnderlyingMargin(pos.underlying, loss, margins[pos.underlying], worst, pnl);
         }
@@ -204,8 +207,11 @@ library PortfolioMargin {
     function _scenarioPnl(Book memory book, GridParams calldata grid, uint256 scenario) private pure returns (int256 pnl) {
         (int256 shock, uint256 vol, int256 weight) = _scenario(grid, scenario);
         _moveTo(book, shock);
-        int256 value = _mulWadDownInRange(book.perpSize, book.pointSpot - book.perpEntry) + _optionsValue(book, vol);
-        pnl = value - book.baseline;
+        // Validated amounts: the perp term is below 3e54, the options' below 128 * 1e54, the
+        // baseline likewise: no overflow.
+        unchecked {
+            pnl = _mulWadDownInRange(book.perpSize, book.pointSpot - book.perpEntry) + _optionsValue(book, vol) - book.baseline;
+        }
         if (weight != WAD) pnl = _mulWadDownInRange(pnl, weight);
     }
 
@@ -213,7 +219,7 @@ library PortfolioMargin {
     function _moveTo(Book memory book, int256 shock) private pure {
         if (shock == book.pointShock) return;
         book.pointShock = shock;
-        book.pointSpot = M.mulWadDown(book.spot, WAD + shock);
+        book.pointSpot = _mulWadDownInRange(book.spot, WAD + shock); // below 1e36 * 2e18
         book.pointLnSpot = book.groups > 0 && book.pointSpot > 0 ? M.lnWad(book.pointSpot) : int256(0);
     }
 
@@ -304,8 +310,8 @@ library PortfolioMargin {
     }
 
     /// @dev x * y / 1e18 rounded toward -inf, as M.mulWadDown, for callers that prove |x * y| < 2^255:
-    ///      a perp size (<= 1e36) times a price difference (< 3e36), a P&L (< 1e57: at most 128 terms
-    ///      below 3e54) times a weight (<= 1e18).
+    ///      a spot (<= 1e36) times 1 + a shock (< 2e18), a perp size (<= 1e36) times a price
+    ///      difference (< 3e36), a P&L (< 1e57: at most 128 terms below 3e54) times a weight (<= 1e18).
     function _mulWadDownInRange(int256 x, int256 y) private pure returns (int256 z) {
         assembly ("memory-safe") {
             z := mul(x, y)
