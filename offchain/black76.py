@@ -293,7 +293,7 @@ def _damping(u: int) -> int:
     z = (r * r) >> 96
     even = B76_EXP_E0_X96 + ((z * (B76_EXP_E1_X96 + ((z * B76_EXP_E2_X96) >> 96))) >> 96)
     odd = (r * (B76_EXP_O0_X96 + ((z * (B76_EXP_O1_X96 + ((z * B76_EXP_O2_X96) >> 96))) >> 96))) >> 96
-    return sdiv((even + odd) * EXP_SCALE, even - odd) >> (78 - k)
+    return (even + odd) * EXP_SCALE // (even - odd) >> (78 - k)  # both positive: // is sdiv
 
 
 def _tail_ratio(v: int) -> int:
@@ -328,7 +328,7 @@ def _undiscounted_call(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int)
     """
     if sigma_sqrt_t == 0:
         return max((forward - strike) << 32, 0)
-    q = sdiv((ln_fk * WAD) << 78, sigma_sqrt_t)
+    q = sdiv((ln_fk * WAD) << 78, sigma_sqrt_t) if ln_fk < 0 else ((ln_fk * WAD) << 78) // sigma_sqrt_t  # s > 0
     h = sigma_sqrt_t << 77
     d1 = q + h
     d2 = q - h
