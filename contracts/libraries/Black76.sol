@@ -28,7 +28,9 @@ import {FixedPointMath} from "./FixedPointMath.sol";
 ///      of the true Black-76 values (measured: below 0.78 err); `callPut` adds 0.5 wei of rounding
 ///      after the discount, `callPutBounds` turns err into a guaranteed bracket.
 ///      Gas (scripts/bench_black76.py, marginal per (strike, scenario) pair, call and put together):
-///      callPut 1,707-1,799 with both tails, 770 with none, 588 at s = 0; callPutBounds about 260 more.
+///      callPut 1,897-1,990 with both tails, 1,026 with none, 850 at s = 0; callPutBounds about 260
+///      more. Inside the margin grid (`seriesValue`, one call per expiry group) ~1.45k per option
+///      with both tails (docs/gas.md).
 library Black76 {
     /// @dev `_seriesCore` modes: the first option's undiscounted call, the value sum, both sums.
     uint256 private constant MODE_CALL = 2;
@@ -145,7 +147,7 @@ library Black76 {
     ///      sigmaSqrtT and discount are checked once, for the first option). GM_SeriesOutOfRange(start,
     ///      end, series.length) unless end <= series.length / 4; 0 when start >= end. Each size * end
     ///      is below 1e72 in magnitude: no series a block's gas can hold in memory overflows the sum.
-    ///      Gas: ~1.6k per option with both tails inside the margin grid (docs/gas.md).
+    ///      Gas: ~1.45k per option with both tails inside the margin grid (docs/gas.md).
     function seriesValue(
         int256[] memory series,
         uint256 start,
@@ -281,11 +283,14 @@ library Black76 {
             )
         }
         if (outOfRange) _revertInvalidInput(lnFK, forward, strike, sigmaSqrtT, discount, 0);
-        int256[] memory series = new int256[](4);
-        series[0] = strike; // lnStrike 0 (lnForward is lnFK), size 0, put: the core only prices it
         uint256 at;
         assembly ("memory-safe") {
-            at := add(series, 0x20)
+            // A one-option series as scratch past the free memory pointer (not allocated: nothing
+            // allocates before the core reads it): strike, lnStrike 0 (lnForward is lnFK), size 0.
+            at := mload(0x40)
+            mstore(at, strike)
+            mstore(add(at, 0x20), 0)
+            mstore(add(at, 0x40), 0)
         }
         (callQ,,) = _seriesCore(at, at + 0x80, lnFK, forward, sigmaSqrtT, discount, MODE_CALL);
     }
