@@ -289,13 +289,59 @@ def _onchain_outcome(doc, rpc_url: str | None) -> tuple[str, object]:
         raise CliError(f"chain error: {type(exc).__name__}: {exc}") from None
 
 
+def _engine_outcomes(doc, engine: str, rpc_url: str | None):
+    """(doc with the engine's parameters, off-chain outcome, on-chain outcome): the document's
+    portfolio valued at a deployed MarginEngine's risk parameters and feeds, by the off-chain twin
+    (offchain.engine_rpc) and by ``marginOfFromFeeds``, both at the same block."""
+    import os
+    from dataclasses import replace
+
+    from eth_utils import is_address
+    from web3 import Web3
+    from web3.exceptions import ContractCustomError, Web3Exception
+
+    from offchain import engine_rpc
+    from offchain._utils.artifacts import load_artifact
+    from offchain.chain import ChainError, connect
+    from offchain.errors import decode_revert
+
+    url = rpc_url or os.environ.get("ETH_RPC_URL")
+    if not url:
+        raise CliError("--engine needs --rpc-url or ETH_RPC_URL: the chain the engine is deployed on")
+    if not is_address(engine):
+        raise CliError(f"--engine {engine!r}: not an address")
+    portfolio = doc.portfolio
+
+    def outcome(evaluate) -> tuple[str, object]:
+        try:
+            return ("value", evaluate())
+        except GridMarginError as exc:
+            return ("error", exc)
+        except ContractCustomError as exc:
+            return ("error", decode_revert(bytes.fromhex(str(exc.data).removeprefix("0x"))))
+
+    try:
+        w3 = connect(url)
+        if not w3.eth.get_code(Web3.to_checksum_address(engine)):
+            raise CliError(f"--engine {engine}: no contract at this address on {url}")
+        block = w3.eth.block_number
+        contract = w3.eth.contract(address=Web3.to_checksum_address(engine), abi=load_artifact("MarginEngine")["abi"])
+        off = outcome(lambda: engine_rpc.margin_of_from_feeds(w3, engine, portfolio, block))
+        on = outcome(lambda: engine_rpc.result_from_abi(
+            contract.functions.marginOfFromFeeds(portfolio.as_abi()).call(block_identifier=block)))
+        params = outcome(lambda: engine_rpc.fetch_risk_params(w3, engine, block))
+    except (ChainError, Web3Exception, ValueError) as exc:
+        raise CliError(f"chain error: {type(exc).__name__}: {exc}") from None
+    return (replace(doc, params=params[1]) if params[0] == "value" else doc), off, on
+
+
 def _wad_cell(value: int) -> str:
     from offchain.portfolio_json import amount_text
 
     return amount_text(value)
 
 
-def _margin_tables(doc, offchain, onchain) -> list[Table]:
+def _margin_tables(doc, offchain, onchain, onchain_label: str) -> list[Table]:
     from offchain.margin_report import scenarios
 
     both = onchain is not None
@@ -303,7 +349,7 @@ def _margin_tables(doc, offchain, onchain) -> list[Table]:
     summary.add_column("", style="bold")
     summary.add_column("off-chain (Python)", justify="right", overflow="fold")
     if both:
-        summary.add_column("on-chain (MarginHarness)", justify="right", overflow="fold")
+        summary.add_column(f"on-chain ({onchain_label})", justify="right", overflow="fold")
         summary.add_column("equal", justify="center")
 
     def row(label: str, pick) -> None:
@@ -340,15 +386,26 @@ def _margin_tables(doc, offchain, onchain) -> list[Table]:
 @click.argument("portfolio", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (integers as wad decimal strings).")
 @click.option("--onchain", is_flag=True, help="Also evaluate MarginHarness.marginOf on a chain and check equality.")
+@click.option(
+    "--engine", default=None, metavar="ADDRESS",
+    help="Value at a deployed MarginEngine's risk parameters and feeds instead of the file's market and "
+    "parameters (needs --rpc-url or ETH_RPC_URL): the off-chain twin and marginOfFromFeeds, one block.",
+)
 @rpc_option
-def margin(portfolio: str, as_json: bool, onchain: bool, rpc_url: str | None) -> int:
+def margin(portfolio: str, as_json: bool, onchain: bool, engine: str | None, rpc_url: str | None) -> int:
     """Equity, IM, MM, liquidatable and each underlying's worst scenario for PORTFOLIO (a JSON file,
-    docs/portfolio-format.md), computed off-chain; with --onchain also on a chain (exit 1 unless equal)."""
+    docs/portfolio-format.md), computed off-chain; with --onchain also on a chain, with --engine at a
+    deployed engine's feeds, off-chain and on-chain (exit 1 unless equal)."""
     from offchain.margin_report import error_json, report_json, result_json
 
     doc = _load_document(portfolio)
-    off = _offchain_outcome(doc)
-    on = _onchain_outcome(doc, rpc_url) if onchain else None
+    if engine is not None:
+        if onchain:
+            raise CliError("--engine already evaluates on-chain (MarginEngine.marginOfFromFeeds); drop --onchain")
+        doc, off, on = _engine_outcomes(doc, engine, rpc_url)
+    else:
+        off = _offchain_outcome(doc)
+        on = _onchain_outcome(doc, rpc_url) if onchain else None
     agree = on is None or on == off
     if as_json:
         out = report_json(doc, off[1]) if off[0] == "value" else error_json(off[1])  # type: ignore[arg-type]
@@ -358,7 +415,8 @@ def margin(portfolio: str, as_json: bool, onchain: bool, rpc_url: str | None) ->
         click.echo(json.dumps(out))
     elif off[0] == "value":
         console.print(f"[bold]{portfolio}[/bold]" + (f": {doc.description}" if doc.description else ""))
-        tables = _margin_tables(doc, off[1], on[1] if on is not None and on[0] == "value" else None)
+        label = "MarginEngine.marginOfFromFeeds" if engine is not None else "MarginHarness"
+        tables = _margin_tables(doc, off[1], on[1] if on is not None and on[0] == "value" else None, label)
         for table in tables:
             console.print(table)
         if on is not None and on[0] == "value":
