@@ -8,17 +8,12 @@ import sys
 
 import pytest
 
-from offchain.cli import format_wad, main, parse_int
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
+from offchain.cli import format_wad, parse_int
+from tests.cli_support import run
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = _run(capsys, "--version")
+    status, out, _ = run(capsys, "--version")
     assert status == 0 and out.startswith("gridmargin ")
 
 
@@ -32,7 +27,7 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     ],
 )
 def test_bad_input_is_one_line_and_nonzero(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
-    status, _, err = _run(capsys, *argv)
+    status, _, err = run(capsys, *argv)
     assert status != 0
     assert len(err.strip().splitlines()) == 1 and message in err and "Traceback" not in err
 
@@ -66,7 +61,7 @@ def test_math_domain_error_agrees_and_exits_nonzero() -> None:
 
 def test_demo_runs_the_math_tour_and_the_example_books_on_a_local_anvil(capsys: pytest.CaptureFixture[str]) -> None:
     """The README's main command: starts anvil itself, every call and every example book equal."""
-    status, out, _ = _run(capsys, "demo")
+    status, out, _ = run(capsys, "demo")
     assert status == 0
     assert "13/13 calls equal to the wei" in out
     assert "6/6 books equal to the wei" in out

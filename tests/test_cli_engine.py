@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from offchain import engine_rpc
-from offchain.cli import main
 from offchain.feeds_rpc import underlying_id
 from offchain.margin_report import result_from_json
 from offchain.margin_types import GridParams, RiskParams
 from offchain.portfolio_json import load
+from tests.cli_support import one_line_failure, run
 
 W = 10**18
 DAY = 86_400
@@ -76,22 +76,9 @@ def book(tmp_path: Path, chain: tuple) -> Path:
     return path
 
 
-def _run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
-    status = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def _one_line(status: int, err: str) -> str:
-    assert status != 0
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in err, err
-    return lines[0]
-
-
 def test_engine_values_equal_to_the_wei(capsys: pytest.CaptureFixture[str], chain: tuple, book: Path) -> None:
     w3, url, engine, _feed, _now, _expiries = chain
-    status, out, err = _run(capsys, "margin", book, "--engine", engine, "--rpc-url", url, "--json")
+    status, out, err = run(capsys, "margin", book, "--engine", engine, "--rpc-url", url, "--json")
     assert status == 0, err
     report = json.loads(out)
     expected = engine_rpc.margin_of_from_feeds(w3, engine, load(book).portfolio)
@@ -99,7 +86,7 @@ def test_engine_values_equal_to_the_wei(capsys: pytest.CaptureFixture[str], chai
     assert result_from_json(report) == expected == result_from_json(report["onchain"])
     assert expected.equity != load(book).portfolio.cash  # the feeds' spot, not the file's, valued it
 
-    status, out, err = _run(capsys, "margin", book, "--engine", engine, "--rpc-url", url)
+    status, out, err = run(capsys, "margin", book, "--engine", engine, "--rpc-url", url)
     assert status == 0, err
     assert "MarginEngine.marginOfFromFeeds" in out and "equal to the wei" in out
 
@@ -115,7 +102,7 @@ def test_bad_feeds_are_one_line(capsys: pytest.CaptureFixture[str], chain: tuple
     latest = w3.eth.get_block("latest")["timestamp"]
     _send(w3, feed.functions.setRoundData(2, answer, latest - age, latest - age, 2))
     try:
-        line = _one_line(*_run(capsys, "margin", book, "--engine", engine, "--rpc-url", url)[::2])
+        line = one_line_failure(*run(capsys, "margin", book, "--engine", engine, "--rpc-url", url)[::2])
         assert error in line and "(off-chain and on-chain agree)" in line
     finally:
         _send(w3, feed.functions.setRoundData(3, 3_012_34567890, latest, latest, 3))
@@ -125,8 +112,8 @@ def test_engine_argument_errors_are_one_line(capsys: pytest.CaptureFixture[str],
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     _w3, url, engine, feed, _now, _expiries = chain
     monkeypatch.delenv("ETH_RPC_URL", raising=False)
-    assert "--rpc-url" in _one_line(*_run(capsys, "margin", book, "--engine", engine)[::2])
-    assert "not an address" in _one_line(*_run(capsys, "margin", book, "--engine", "0x12", "--rpc-url", url)[::2])
+    assert "--rpc-url" in one_line_failure(*run(capsys, "margin", book, "--engine", engine)[::2])
+    assert "not an address" in one_line_failure(*run(capsys, "margin", book, "--engine", "0x12", "--rpc-url", url)[::2])
     no_engine = "0x" + "11" * 20
-    assert "no contract" in _one_line(*_run(capsys, "margin", book, "--engine", no_engine, "--rpc-url", url)[::2])
-    assert "--onchain" in _one_line(*_run(capsys, "margin", book, "--engine", engine, "--rpc-url", url, "--onchain")[::2])
+    assert "no contract" in one_line_failure(*run(capsys, "margin", book, "--engine", no_engine, "--rpc-url", url)[::2])
+    assert "--onchain" in one_line_failure(*run(capsys, "margin", book, "--engine", engine, "--rpc-url", url, "--onchain")[::2])

@@ -14,29 +14,16 @@ from pathlib import Path
 import pytest
 
 from offchain import cli
-from offchain.cli import main
 from offchain.margin import margin_of
 from offchain.margin_report import result_from_json, scenarios
 from offchain.portfolio_json import load
+from tests.cli_support import one_line_failure, run
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "docs/examples").glob("*.json"))
 COLLAR = ROOT / "docs/examples/hedged-collar.json"
 LIQUIDATABLE = ROOT / "docs/examples/liquidatable.json"
 MULTI = ROOT / "docs/examples/multi-underlying.json"
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
-    status = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def _one_line_failure(status: int, err: str) -> str:
-    assert status != 0
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in err, err
-    return lines[0]
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +39,7 @@ def rpc_url() -> Iterator[str]:
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_margin_json_equals_margin_of(capsys: pytest.CaptureFixture[str], path: Path) -> None:
-    status, out, err = _run(capsys, "margin", path, "--json")
+    status, out, err = run(capsys, "margin", path, "--json")
     assert status == 0, err
     report = json.loads(out)
     doc = load(path)
@@ -66,23 +53,23 @@ def test_margin_json_equals_margin_of(capsys: pytest.CaptureFixture[str], path: 
 
 
 def test_margin_table_shows_the_verdict_and_worst_scenarios(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = _run(capsys, "margin", LIQUIDATABLE)
+    status, out, _ = run(capsys, "margin", LIQUIDATABLE)
     assert status == 0
     assert "liquidatable (equity < MM)" in out and "YES" in out
     result = margin_of(*load(LIQUIDATABLE).engine_inputs())
     worst = scenarios(load(LIQUIDATABLE).params.grids[0])[result.underlyings[0].worst_scenario]
     assert f"#{worst.index}: spot {worst.label.split('spot ')[1][:4]}" in out
-    status, out, _ = _run(capsys, "margin", MULTI)
+    status, out, _ = run(capsys, "margin", MULTI)
     assert status == 0 and all(s in out for s in ("ETH (0)", "BTC (1)", "SOL (2)")) and "YES" not in out
 
 
 def test_margin_onchain_is_equal_on_anvil(capsys: pytest.CaptureFixture[str], rpc_url: str) -> None:
-    status, out, err = _run(capsys, "margin", MULTI, "--onchain", "--rpc-url", rpc_url, "--json")
+    status, out, err = run(capsys, "margin", MULTI, "--onchain", "--rpc-url", rpc_url, "--json")
     assert status == 0, err
     report = json.loads(out)
     assert report["equal"] is True
     assert result_from_json(report["onchain"]) == result_from_json(report) == margin_of(*load(MULTI).engine_inputs())
-    status, out, err = _run(capsys, "margin", COLLAR, "--onchain", "--rpc-url", rpc_url)
+    status, out, err = run(capsys, "margin", COLLAR, "--onchain", "--rpc-url", rpc_url)
     assert status == 0, err
     assert "equal to the wei" in out and "NO" not in out
 
@@ -105,10 +92,10 @@ def test_engine_error_on_both_sides_is_one_line(capsys: pytest.CaptureFixture[st
     data["market"]["timestamp"] = "2026-06-26T08:00:00Z"  # the options expire now
     path = tmp_path / "expired.json"
     path.write_text(json.dumps(data))
-    line = _one_line_failure(*_run(capsys, "margin", path)[::2])
+    line = one_line_failure(*run(capsys, "margin", path)[::2])
     assert line == f"gridmargin: {path}: GM_OptionExpired(0, 1782460800, 1782460800) [underlying 0 = ETH]: An option's expiry is not after the market timestamp."
-    status, out, err = _run(capsys, "margin", path, "--onchain", "--rpc-url", rpc_url, "--json")
-    assert _one_line_failure(status, err).endswith("(off-chain and on-chain agree)")
+    status, out, err = run(capsys, "margin", path, "--onchain", "--rpc-url", rpc_url, "--json")
+    assert one_line_failure(status, err).endswith("(off-chain and on-chain agree)")
     report = json.loads(out)
     assert report == {"error": "GM_OptionExpired", "args": ["0", "1782460800", "1782460800"], "equal": True,
                       "onchain": {"error": "GM_OptionExpired", "args": ["0", "1782460800", "1782460800"]}}
@@ -120,10 +107,10 @@ def test_disagreement_exits_1(capsys: pytest.CaptureFixture[str], monkeypatch: p
         return ("value", replace(result, equity=result.equity + 1))
 
     monkeypatch.setattr(cli, "_onchain_outcome", wrong_chain)
-    status, out, err = _run(capsys, "margin", COLLAR, "--onchain")
-    assert "off-chain and on-chain disagree: the results differ" in _one_line_failure(status, err)
+    status, out, err = run(capsys, "margin", COLLAR, "--onchain")
+    assert "off-chain and on-chain disagree: the results differ" in one_line_failure(status, err)
     assert "NO" in out and "DIFFERENT" in out
-    status, out, err = _run(capsys, "margin", COLLAR, "--onchain", "--json")
+    status, out, err = run(capsys, "margin", COLLAR, "--onchain", "--json")
     assert status == 1 and json.loads(out)["equal"] is False
 
 
@@ -146,17 +133,17 @@ def test_bad_files_are_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     elif content is not None:
         path.write_text(content)
     for command in ("margin", "scenarios"):
-        line = _one_line_failure(*_run(capsys, command, path)[::2])
+        line = one_line_failure(*run(capsys, command, path)[::2])
         assert line.startswith("gridmargin: ") and fragment in line, line
 
 
 def test_directory_and_missing_argument_are_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    assert "is a directory" in _one_line_failure(*_run(capsys, "margin", tmp_path)[::2])
-    assert "Missing argument" in _one_line_failure(*_run(capsys, "scenarios")[::2])
+    assert "is a directory" in one_line_failure(*run(capsys, "margin", tmp_path)[::2])
+    assert "Missing argument" in one_line_failure(*run(capsys, "scenarios")[::2])
 
 
 def test_unreachable_chain_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
-    line = _one_line_failure(*_run(capsys, "margin", COLLAR, "--onchain", "--rpc-url", "http://127.0.0.1:9")[::2])
+    line = one_line_failure(*run(capsys, "margin", COLLAR, "--onchain", "--rpc-url", "http://127.0.0.1:9")[::2])
     assert "no JSON-RPC node answers at http://127.0.0.1:9" in line
 
 
@@ -164,7 +151,7 @@ def test_unreachable_chain_is_one_line(capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_scenarios_json_is_the_risk_vector(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, err = _run(capsys, "scenarios", MULTI, "--json")
+    status, out, err = run(capsys, "scenarios", MULTI, "--json")
     assert status == 0, err
     doc = load(MULTI)
     result = margin_of(*doc.engine_inputs())
@@ -180,7 +167,7 @@ def test_scenarios_json_is_the_risk_vector(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_scenarios_table(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = _run(capsys, "scenarios", COLLAR)
+    status, out, _ = run(capsys, "scenarios", COLLAR)
     assert status == 0
     assert "spot shock" in out and "vol down" in out and "vol up" in out and "extended scenarios" in out
     for shock in ("-16%", "+16%", "-75%", "+33%"):
@@ -192,7 +179,7 @@ def test_scenarios_plot_writes_a_png(capsys: pytest.CaptureFixture[str], tmp_pat
     pytest.importorskip("matplotlib")
     for example in (COLLAR, MULTI):
         png = tmp_path / f"{example.stem}.png"
-        status, out, err = _run(capsys, "scenarios", example, "--plot", png)
+        status, out, err = run(capsys, "scenarios", example, "--plot", png)
         assert status == 0, err
         assert f"heatmap written to {png}" in out
         data = png.read_bytes()
@@ -201,7 +188,7 @@ def test_scenarios_plot_writes_a_png(capsys: pytest.CaptureFixture[str], tmp_pat
 
 def test_scenarios_plot_into_a_missing_directory_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
-    line = _one_line_failure(*_run(capsys, "scenarios", COLLAR, "--plot", tmp_path / "no" / "grid.png")[::2])
+    line = one_line_failure(*run(capsys, "scenarios", COLLAR, "--plot", tmp_path / "no" / "grid.png")[::2])
     assert line.startswith("gridmargin: ")
 
 
@@ -210,7 +197,7 @@ def test_scenarios_engine_error_is_one_line(capsys: pytest.CaptureFixture[str], 
     data["market"]["underlyings"][0]["vols"] = {}
     path = tmp_path / "novol.json"
     path.write_text(json.dumps(data))
-    line = _one_line_failure(*_run(capsys, "scenarios", path, "--plot", tmp_path / "x.png")[::2])
+    line = one_line_failure(*run(capsys, "scenarios", path, "--plot", tmp_path / "x.png")[::2])
     assert "GM_MissingVol(0, 1782460800) [underlying 0 = ETH]: The market has no implied volatility" in line
     assert not (tmp_path / "x.png").exists()
 
@@ -245,4 +232,4 @@ def test_param_errors_name_the_field(capsys: pytest.CaptureFixture[str], tmp_pat
     data["params"] = params
     path = tmp_path / "params.json"
     path.write_text(json.dumps(data))
-    assert fragment in _one_line_failure(*_run(capsys, "margin", path)[::2])
+    assert fragment in one_line_failure(*run(capsys, "margin", path)[::2])
