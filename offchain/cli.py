@@ -297,13 +297,12 @@ def _engine_outcomes(doc, engine: str, rpc_url: str | None):
     from dataclasses import replace
 
     from eth_utils import is_address
-    from web3 import Web3
     from web3.exceptions import ContractCustomError, Web3Exception
 
     from offchain import engine_rpc
-    from offchain._utils.artifacts import load_artifact
     from offchain.chain import ChainError, connect
     from offchain.errors import decode_revert
+    from offchain.margin import margin_of
 
     url = rpc_url or os.environ.get("ETH_RPC_URL")
     if not url:
@@ -322,17 +321,22 @@ def _engine_outcomes(doc, engine: str, rpc_url: str | None):
 
     try:
         w3 = connect(url)
-        if not w3.eth.get_code(Web3.to_checksum_address(engine)):
+        contract = engine_rpc.engine_contract(w3, engine)
+        if not w3.eth.get_code(contract.address):
             raise CliError(f"--engine {engine}: no contract at this address on {url}")
         block = w3.eth.block_number
-        contract = w3.eth.contract(address=Web3.to_checksum_address(engine), abi=load_artifact("MarginEngine")["abi"])
-        off = outcome(lambda: engine_rpc.margin_of_from_feeds(w3, engine, portfolio, block))
+        inputs = outcome(lambda: engine_rpc.market_from_feeds(w3, engine, portfolio, block))
+        if inputs[0] == "value":
+            market, params = inputs[1]  # type: ignore[misc]
+            doc = replace(doc, params=params)  # the engine's grids label the scenarios
+            off = outcome(lambda: margin_of(portfolio, market, params))
+        else:
+            off = inputs
         on = outcome(lambda: engine_rpc.result_from_abi(
             contract.functions.marginOfFromFeeds(portfolio.as_abi()).call(block_identifier=block)))
-        params = outcome(lambda: engine_rpc.fetch_risk_params(w3, engine, block))
     except (ChainError, Web3Exception, ValueError) as exc:
         raise CliError(f"chain error: {type(exc).__name__}: {exc}") from None
-    return (replace(doc, params=params[1]) if params[0] == "value" else doc), off, on
+    return doc, off, on
 
 
 def _wad_cell(value: int) -> str:

@@ -37,6 +37,7 @@ from offchain.margin_types import (
 __all__ = [
     "ZERO_ADDRESS",
     "FeedConfig",
+    "engine_contract",
     "fetch_feed_config",
     "fetch_risk_params",
     "is_liquidatable",
@@ -64,7 +65,8 @@ class FeedConfig(NamedTuple):
         return tuple(self)
 
 
-def _engine(w3: Web3, engine: str) -> Any:
+def engine_contract(w3: Web3, engine: str) -> Any:
+    """The deployed ``MarginEngine`` at ``engine`` (any address spelling), bound to its shipped ABI."""
     return w3.eth.contract(address=Web3.to_checksum_address(engine), abi=load_artifact("MarginEngine")["abi"])
 
 
@@ -95,7 +97,7 @@ def result_from_abi(value: Any) -> MarginResult:
 
 def fetch_risk_params(w3: Web3, engine: str, block_identifier: BlockIdentifier = "latest") -> RiskParams:
     """The engine's current parameters; ``GM_EngineParamsNotSet(engine)`` if none were set."""
-    contract = _engine(w3, engine)
+    contract = engine_contract(w3, engine)
     if int(contract.functions.paramsPointer().call(block_identifier=block_identifier), 16) == 0:
         raise GM_EngineParamsNotSet(contract.address.lower())
     return params_from_abi(contract.functions.riskParams().call(block_identifier=block_identifier))
@@ -103,7 +105,7 @@ def fetch_risk_params(w3: Web3, engine: str, block_identifier: BlockIdentifier =
 
 def fetch_feed_config(w3: Web3, engine: str, underlying: int, block_identifier: BlockIdentifier = "latest") -> FeedConfig:
     """The engine's feed configuration of ``underlying`` (all zero if never set)."""
-    raw = _engine(w3, engine).functions.feedConfig(underlying).call(block_identifier=block_identifier)
+    raw = engine_contract(w3, engine).functions.feedConfig(underlying).call(block_identifier=block_identifier)
     return FeedConfig(*raw)
 
 
