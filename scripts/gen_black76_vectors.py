@@ -1,20 +1,33 @@
 #!/usr/bin/env python3
 """Write tests/vectors/black76.json: Black76 outcomes on the EVM for a curated input set (anchors,
-T -> 0, K = F, deep ITM/OTM, tiny and huge F, the d cutoffs, every error), integers as strings.
-Refuses to write if the Python twin disagrees on any case. Run after an intentional change to the
-library (and `python scripts/build_artifacts.py`)."""
+T -> 0, K = F, deep ITM/OTM, tiny and huge F, the d cutoffs, every error), integers as strings;
+and tests/vectors/black76_series.json: seriesValue / seriesBounds on the anchors as small books,
+every range and error case, and seeded random series. Refuses to write if the Python twin
+disagrees on any case. Run after an intentional change to the library (and
+`python scripts/build_artifacts.py`)."""
 
 from __future__ import annotations
 
 import json
+import random
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from offchain import constants as C  # noqa: E402
 from offchain.black76 import log_moneyness  # noqa: E402
-from tests.black76_support import FUNCTIONS, Black76Oracle, edge_cases  # noqa: E402
+from tests.black76_support import (  # noqa: E402
+    FUNCTIONS,
+    SERIES_FUNCTIONS,
+    Black76Oracle,
+    edge_cases,
+    random_series_case,
+    series_offchain,
+    series_onchain,
+)
+from tests.golden import comparable  # noqa: E402
 
 W = 10**18
 ANCHORS = {  # (F, K, sigma sqrt(T), D)
@@ -68,6 +81,53 @@ def main() -> int:
     }
     (ROOT / "tests/vectors/black76.json").write_text(json.dumps(doc, indent=1) + "\n")
     print(f"wrote {len(cases)} cases")
+    return write_series(oracle)
+
+
+def series_inputs() -> list[tuple]:
+    """Each anchor as a three-option book (long call, short put, long call 10% up, lnWad strikes),
+    then an empty range, a range past the array, a bad shared term, a bad option, and 120 seeded
+    random series."""
+    out: list[tuple] = []
+    for forward, strike, sigma, discount in ANCHORS.values():
+        strikes = (strike, strike, strike + strike // 10)
+        sizes, calls = (3 * W, -2 * W, W // 2), (1, 0, 1)
+        series = [w for k, n, c in zip(strikes, sizes, calls) for w in (k, log_moneyness(W, k), n, c)]
+        out.append((series, 0, 3, log_moneyness(forward, W), forward, sigma, discount))
+    book = out[1]
+    out += [
+        (book[0], 2, 2, *book[3:]),
+        (book[0], 0, 4, *book[3:]),
+        (book[0], 0, 3, book[3], 0, book[5], book[6]),
+        (book[0][:10] + [C.AMOUNT_MAX + 1] + book[0][11:], 0, 3, *book[3:]),
+    ]
+    rng = random.Random("black76-series-vectors")
+    return out + [random_series_case(rng) for _ in range(120)]
+
+
+def write_series(oracle: Black76Oracle) -> int:
+    address = oracle.evm.deploy("Black76Harness")
+    cases = []
+    for name in SERIES_FUNCTIONS:
+        for args in series_inputs():
+            outcome = series_onchain(oracle.evm, address, name, args)
+            if comparable(outcome) != comparable(series_offchain(name, args)):
+                print(f"twins disagree on {name}{args}; not writing", file=sys.stderr)
+                return 1
+            kind, payload = comparable(outcome)
+            if kind == "value":
+                expect = {"value": [str(v) for v in payload] if isinstance(payload, tuple) else str(payload)}
+            else:
+                expect = {"error": payload[0], "args": [str(a) for a in payload[1]]}
+            series, *rest = args
+            cases.append({"fn": name, "series": [str(w) for w in series], "args": [str(a) for a in rest], "expect": expect})
+    doc = {
+        "description": "Black76 series golden vectors: outcome of fn(series, start, end, lnForward, forward, "
+        "sigmaSqrtT, discount) on the EVM (Black76Harness); integers as decimal strings.",
+        "cases": cases,
+    }
+    (ROOT / "tests/vectors/black76_series.json").write_text(json.dumps(doc, indent=1) + "\n")
+    print(f"wrote {len(cases)} series cases")
     return 0
 
 

@@ -19,7 +19,7 @@ from eth_utils import keccak
 from offchain import black76
 from offchain import constants as C
 from offchain._utils.intmath import INT256_MAX, INT256_MIN
-from offchain.errors import decode_revert
+from offchain.errors import GridMarginError, decode_revert
 from offchain.evm import LocalEVM
 
 W = C.WAD
@@ -206,6 +206,55 @@ _BAD_VALUES = [
     C.B76_SIGMA_SQRT_T_MAX, C.B76_SIGMA_SQRT_T_MAX + 1,
     C.B76_LOG_MONEYNESS_MAX, C.B76_LOG_MONEYNESS_MAX + 1, -C.B76_LOG_MONEYNESS_MAX, -C.B76_LOG_MONEYNESS_MAX - 1,
 ]
+
+
+# ----------------------------------------------------------------------------------------------
+# Series (seriesValue, seriesBounds: a memory array argument, ABI-encoded by the harness ABI)
+
+SERIES_FUNCTIONS = ("seriesValue", "seriesBounds")
+_SERIES_BAD = [0, -1, INT256_MIN, INT256_MAX, C.B76_PRICE_MAX + 1, C.AMOUNT_MAX + 1, -C.AMOUNT_MAX - 1,
+               C.B76_SIGMA_SQRT_T_MAX + 1, W + 1]
+
+
+def random_series_case(rng: random.Random) -> tuple[list[int], int, int, int, int, int, int]:
+    """(series, start, end, lnForward, forward, sigmaSqrtT, discount): one expiry of 0-10 options
+    around one forward, mostly valid; some with a bad word, a bad shared term or a bad range."""
+    forward, _, sigma, discount = random_market(rng)
+    count = rng.randint(0, 10)
+    series: list[int] = []
+    for _ in range(count):
+        strike = max(1, min(C.B76_PRICE_MAX, int(forward * 10 ** rng.uniform(-1.5, 1.5))))
+        size = int(W * 10 ** rng.uniform(-3, 4)) * rng.choice([1, -1])
+        series += [strike, black76.log_moneyness(W, strike), size, rng.choice([0, 1, 7])]
+    ln_forward = black76.log_moneyness(forward, W)
+    start, end = 0, count
+    roll = rng.random()
+    if roll < 0.1 and series:
+        series[rng.randrange(len(series))] = rng.choice(_SERIES_BAD)
+    elif roll < 0.2:
+        forward, sigma, discount = (rng.choice(_SERIES_BAD) if rng.random() < 0.5 else v for v in (forward, sigma, discount))
+    elif roll < 0.3:
+        ln_forward = rng.choice([INT256_MIN, INT256_MAX, 10**20, -(10**20)])
+    elif roll < 0.45:
+        start, end = rng.randint(0, count + 1), rng.randint(0, count + 1)
+    return series, start, end, ln_forward, forward, sigma, discount
+
+
+def series_onchain(evm: LocalEVM, address: str, name: str, args: Sequence) -> Outcome:
+    """Outcome of Black76Harness.``name``(*args) (seriesValue: an int; seriesBounds: a pair)."""
+    ok, data, _gas = evm.call_raw(address, evm.calldata(address, name, *args))
+    if not ok:
+        return ("error", decode_revert(data))
+    words = [int.from_bytes(data[i : i + 32], "big", signed=True) for i in range(0, len(data), 32)]
+    return ("value", tuple(words) if name == "seriesBounds" else words[0])
+
+
+def series_offchain(name: str, args: Sequence) -> Outcome:
+    """Outcome of offchain.black76's twin of ``name``."""
+    try:
+        return ("value", black76.series_bounds(*args) if name == "seriesBounds" else black76.series_value(*args))
+    except GridMarginError as exc:
+        return ("error", exc)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -11,51 +11,19 @@ import pytest
 
 from offchain import black76
 from offchain import constants as C
-from offchain._utils.intmath import INT256_MAX, INT256_MIN, wrap_int256
-from offchain.errors import GridMarginError, decode_revert
+from offchain._utils.intmath import wrap_int256
+from offchain.errors import GridMarginError
 from offchain.evm import LocalEVM
-from tests.black76_support import random_market
+from tests.black76_support import random_series_case, series_offchain, series_onchain
 
 W = C.WAD
 CASES = 1_500
-_BAD = [0, -1, INT256_MIN, INT256_MAX, C.B76_PRICE_MAX + 1, C.AMOUNT_MAX + 1, -C.AMOUNT_MAX - 1, C.B76_SIGMA_SQRT_T_MAX + 1, W + 1]
 
 
 @pytest.fixture(scope="module")
 def harness() -> tuple[LocalEVM, str]:
     evm = LocalEVM()
     return evm, evm.deploy("Black76Harness")
-
-
-def _case(rng: random.Random) -> tuple[list[int], int, int, int, int, int, int]:
-    """(series, start, end, lnForward, forward, sigmaSqrtT, discount): one expiry of 0-10 options
-    around one forward, mostly valid; some with a bad word, a bad shared term or a bad range."""
-    forward, _, sigma, discount = random_market(rng)
-    count = rng.randint(0, 10)
-    series: list[int] = []
-    for _ in range(count):
-        strike = max(1, min(C.B76_PRICE_MAX, int(forward * 10 ** rng.uniform(-1.5, 1.5))))
-        size = int(W * 10 ** rng.uniform(-3, 4)) * rng.choice([1, -1])
-        series += [strike, black76.log_moneyness(W, strike), size, rng.choice([0, 1, 7])]
-    ln_forward = black76.log_moneyness(forward, W)
-    start, end = 0, count
-    roll = rng.random()
-    if roll < 0.1 and series:
-        series[rng.randrange(len(series))] = rng.choice(_BAD)
-    elif roll < 0.2:
-        forward, sigma, discount = (rng.choice(_BAD) if rng.random() < 0.5 else v for v in (forward, sigma, discount))
-    elif roll < 0.3:
-        ln_forward = rng.choice([INT256_MIN, INT256_MAX, 10**20, -(10**20)])
-    elif roll < 0.45:
-        start, end = rng.randint(0, count + 1), rng.randint(0, count + 1)
-    return series, start, end, ln_forward, forward, sigma, discount
-
-
-def _python(args: tuple, bounds: bool = False) -> tuple[str, object]:
-    try:
-        return ("value", black76.series_bounds(*args) if bounds else black76.series_value(*args))
-    except GridMarginError as exc:
-        return ("error", exc)
 
 
 def _by_positions(args: tuple, bounds: bool = False) -> tuple[str, object]:
@@ -85,11 +53,9 @@ def test_evm_python_and_positionwise_sum_agree(harness: tuple[LocalEVM, str], bo
     rng = random.Random("black76-series")
     mismatches, errors = [], 0
     for _ in range(CASES):
-        args = _case(rng)
-        ok, data, _gas = evm.call_raw(address, evm.calldata(address, "seriesBounds" if bounds else "seriesValue", *args))
-        words = [int.from_bytes(data[i : i + 32], "big", signed=True) for i in range(0, len(data), 32)]
-        chain = ("value", tuple(words) if bounds else words[0]) if ok else ("error", decode_revert(data))
-        python = _python(args, bounds)
+        args = random_series_case(rng)
+        name = "seriesBounds" if bounds else "seriesValue"
+        chain, python = series_onchain(evm, address, name, args), series_offchain(name, args)
         errors += python[0] == "error"
         if not chain == python == _by_positions(args, bounds):
             mismatches.append(f"{args}: evm {chain} python {python} spec {_by_positions(args, bounds)}")

@@ -1,14 +1,16 @@
-"""Golden vectors (tests/vectors/black76.json, integers as strings) hold on both sides: the contract
-(Black76Harness on the EVM) and offchain.black76. Regenerate with scripts/gen_black76_vectors.py."""
+"""Golden vectors (tests/vectors/black76.json and black76_series.json, integers as strings) hold on
+both sides: the contract (Black76Harness on the EVM) and offchain.black76. Regenerate with
+scripts/gen_black76_vectors.py."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.black76_support import BY_NAME, FUNCTIONS, Black76Oracle
+from tests.black76_support import BY_NAME, FUNCTIONS, SERIES_FUNCTIONS, Black76Oracle, series_offchain, series_onchain
 from tests.golden import comparable, expected, load_cases
 
 VECTORS = load_cases("black76.json")
+SERIES_VECTORS = load_cases("black76_series.json")
 
 
 @pytest.fixture(scope="module")
@@ -44,4 +46,22 @@ def test_vectors_offchain() -> None:
 
 def test_vectors_onchain(oracle: Black76Oracle) -> None:
     wrong = _wrong("evm", oracle)
+    assert not wrong, "\n".join(wrong[:5])
+
+
+def test_series_vectors_cover_both_functions_and_every_error() -> None:
+    assert {c["fn"] for c in SERIES_VECTORS} == set(SERIES_FUNCTIONS)
+    errors = {c["expect"].get("error") for c in SERIES_VECTORS} - {None}
+    assert {"GM_SeriesOutOfRange", "GM_ForwardOutOfRange", "GM_AmountOutOfRange", "GM_LogMoneynessOutOfRange"} <= errors
+
+
+def test_series_vectors_both_sides(oracle: Black76Oracle) -> None:
+    address = oracle.evm.deploy("Black76Harness")
+    wrong = []
+    for case in SERIES_VECTORS:
+        args = ([int(w) for w in case["series"]], *(int(a) for a in case["args"]))
+        for side, outcome in (("evm", series_onchain(oracle.evm, address, case["fn"], args)),
+                              ("python", series_offchain(case["fn"], args))):
+            if comparable(outcome) != expected(case):
+                wrong.append(f"{side} {case['fn']}{case['args']}: {outcome}")
     assert not wrong, "\n".join(wrong[:5])
