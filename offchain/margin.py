@@ -120,11 +120,14 @@ class _Book:
 def _open_book(pos: UnderlyingPositions, um: UnderlyingMarket, grid: GridParams, now: int) -> _Book:
     options = pos.options
     book = _Book(um.spot, 0, pos.perp_size, pos.perp_entry, [0] * (4 * len(options)))
-    for i, option in enumerate(options):
-        if i == 0 or option.expiry != options[i - 1].expiry:
-            _add_expiry(book, option.expiry, um, grid, now)
+    last_expiry = 0
+    for i in range(len(options)):
+        expiry, is_call, strike, size = _option(options, i)
+        if i == 0 or expiry != last_expiry:
+            _add_expiry(book, expiry, um, grid, now)
+            last_expiry = expiry
         book.expiries[7 * (book.groups - 1)] = i + 1
-        _write_series(book.series, i, option.strike, ln_wad(option.strike), option.size, option.is_call)
+        _write_series(book.series, i, strike, ln_wad(strike), size, is_call)
     if options:
         book.ln_spot = ln_wad(um.spot)
     book.point_spot, book.point_ln_spot = um.spot, book.ln_spot
@@ -207,6 +210,12 @@ def _options_value(book: _Book, vol: int) -> int:
     return value
 
 
+def _option(options: tuple[OptionPosition, ...], i: int) -> tuple[int, bool, int, int]:
+    """(expiry, is_call, strike, size) of option ``i`` (the Solidity twin reads the calldata words)."""
+    option = options[i]
+    return option.expiry, option.is_call, option.strike, option.size
+
+
 def _write_series(series: list[int], i: int, strike: int, ln_strike: int, size: int, is_call: bool) -> None:
     """Stores option ``i`` of ``series``."""
     series[4 * i : 4 * i + 4] = [strike, ln_strike, size, 1 if is_call else 0]
@@ -283,16 +292,19 @@ def _validate_underlying(pos: UnderlyingPositions, um: UnderlyingMarket, now: in
         _check_amount(amount)
     if not 0 <= um.rate <= WAD:
         raise GM_RateOutOfRange(pos.underlying, um.rate)
-    for index, option in enumerate(pos.options):
-        if option.size == 0 or (index > 0 and not _series_after(option, pos.options[index - 1])):
+    last_expiry, last_is_call, last_strike = 0, False, 0
+    for index in range(len(pos.options)):
+        expiry, is_call, strike, size = _option(pos.options, index)
+        if size == 0 or (index > 0 and not _series_after(expiry, strike, is_call, last_expiry, last_strike, last_is_call)):
             raise GM_OptionsNotCanonical(pos.underlying, index)
-        if option.expiry <= now:
-            raise GM_OptionExpired(pos.underlying, option.expiry, now)
-        if not 0 < option.strike <= B76_PRICE_MAX:
-            raise GM_StrikeOutOfRange(option.strike)
-        _check_amount(option.size)
-        if (index == 0 or option.expiry != pos.options[index - 1].expiry) and not _has_vol(um, option.expiry):
-            raise GM_MissingVol(pos.underlying, option.expiry)
+        if expiry <= now:
+            raise GM_OptionExpired(pos.underlying, expiry, now)
+        if not 0 < strike <= B76_PRICE_MAX:
+            raise GM_StrikeOutOfRange(strike)
+        _check_amount(size)
+        if (index == 0 or expiry != last_expiry) and not _has_vol(um, expiry):
+            raise GM_MissingVol(pos.underlying, expiry)
+        last_expiry, last_is_call, last_strike = expiry, is_call, strike
 
 
 def _validate_params(params: RiskParams) -> None:
@@ -333,9 +345,9 @@ def _check_amount(amount: int) -> None:
         raise GM_AmountOutOfRange(amount)
 
 
-def _series_after(a: OptionPosition, b: OptionPosition) -> bool:
+def _series_after(expiry: int, strike: int, is_call: bool, last_expiry: int, last_strike: int, last_is_call: bool) -> bool:
     """Strictly after in (expiry, strike, is_call) order, puts before calls."""
-    return a.series > b.series
+    return (expiry, strike, is_call) > (last_expiry, last_strike, last_is_call)
 
 
 def _has_vol(um: UnderlyingMarket, expiry: int) -> bool:

@@ -41,3 +41,34 @@ def test_witness_agrees_and_bounds_full_margin(oracle: MarginOracle) -> None:
         assert tuple(chain) == python
         assert python[0] == full.equity and python[1] <= full.maintenance_margin
         checked += 1
+
+
+@pytest.mark.parametrize("field, dirty", [("expiry", 1 << 64), ("isCall", 2)])
+def test_dirty_option_words_revert_without_data(oracle: MarginOracle, field: str, dirty: int) -> None:
+    """The engine reads option words straight from calldata; a word the ABI decoder would reject (an
+    expiry above uint64, an isCall above 1) still reverts without data, at both entry points."""
+    rng = random.Random(9)
+    while True:
+        portfolio, market, params = random_case(rng)
+        try:
+            full = margin_of(portfolio, market, params)
+        except GridMarginError:
+            continue
+        if any(pos.options for pos in portfolio.positions):
+            break
+    option = next(o for pos in portfolio.positions for o in pos.options)
+    clean = option.expiry if field == "expiry" else int(option.is_call)
+    witness = [0] * len(full.underlyings)
+    for name, extra in (("marginOf", ()), ("shortfallWitness", (witness,))):
+        calldata = oracle.evm.calldata(oracle.address, name, portfolio.as_abi(), market.as_abi(), params.as_abi(), *extra)
+        assert oracle.evm.call_raw(oracle.address, calldata)[0]
+        # The first option's four words follow its array length; the field's word is unique there.
+        words = [calldata[4 + 32 * k: 36 + 32 * k] for k in range((len(calldata) - 4) // 32)]
+        target = next(k for k in range(len(words) - 3)
+                      if int.from_bytes(words[k + (0 if field == "expiry" else 1)], "big") == clean
+                      and int.from_bytes(words[k + 2], "big", signed=True) == option.strike
+                      and int.from_bytes(words[k + 3], "big", signed=True) == option.size)
+        at = target + (0 if field == "expiry" else 1)
+        patched = calldata[: 4 + 32 * at] + (clean + dirty).to_bytes(32, "big") + calldata[36 + 32 * at:]
+        ok, data, _ = oracle.evm.call_raw(oracle.address, patched)
+        assert not ok and data == b""

@@ -126,7 +126,8 @@ library PortfolioMargin {
         pure
         returns (Book memory book)
     {
-        uint256 count = pos.options.length;
+        OptionPosition[] calldata options = pos.options;
+        uint256 count = options.length;
         book.spot = um.spot;
         book.perpSize = pos.perpSize;
         book.perpEntry = pos.perpEntry;
@@ -135,12 +136,13 @@ library PortfolioMargin {
         int256 shortUnits;
         uint64 lastExpiry;
         for (uint256 i; i < count; ++i) {
-            OptionPosition calldata option = pos.options[i];
-            (uint64 expiry, int256 strike, int256 size) = (option.expiry, option.strike, option.size);
-            if (i == 0 || expiry != lastExpiry) _addExpiry(book, expiry, um, grid, now_);
-            lastExpiry = expiry;
+            (uint64 expiry, bool isCall, int256 strike, int256 size) = _option(options, i);
+            if (i == 0 || expiry != lastExpiry) {
+                _addExpiry(book, expiry, um, grid, now_);
+                lastExpiry = expiry;
+            }
             book.expiries[7 * (book.groups - 1)] = int256(i + 1);
-            _writeSeries(book.series, i, strike, M.lnWad(strike), size, option.isCall);
+            _writeSeries(book.series, i, strike, M.lnWad(strike), size, isCall);
             if (size < 0) shortUnits -= size;
         }
         if (count > 0) book.lnSpot = M.lnWad(um.spot);
@@ -256,6 +258,23 @@ library PortfolioMargin {
         }
     }
 
+    /// @dev Option `i` of a calldata array (i < length), four words read directly; a dirty expiry
+    ///      or isCall word reverts without data, as the ABI decoder's own read would.
+    function _option(OptionPosition[] calldata options, uint256 i)
+        private
+        pure
+        returns (uint64 expiry, bool isCall, int256 strike, int256 size)
+    {
+        assembly ("memory-safe") {
+            let at := add(options.offset, shl(7, i))
+            expiry := calldataload(at)
+            isCall := calldataload(add(at, 0x20))
+            if or(gt(expiry, 0xffffffffffffffff), gt(isCall, 1)) { revert(0, 0) }
+            strike := calldataload(add(at, 0x40))
+            size := calldataload(add(at, 0x60))
+        }
+    }
+
     /// @dev Stores option `i` of `series` (i < options, no bounds check).
     function _writeSeries(int256[] memory series, uint256 i, int256 strike, int256 lnStrike, int256 size, bool isCall)
         private
@@ -302,8 +321,9 @@ library PortfolioMargin {
         pure
         returns (int256 shock, uint256 vol, int256 weight)
     {
-        uint256 standard = 3 * grid.spotShocks.length;
-        if (scenario < standard) return (grid.spotShocks[scenario / 3], scenario % 3, WAD);
+        int256[] calldata spotShocks = grid.spotShocks;
+        uint256 standard = 3 * spotShocks.length;
+        if (scenario < standard) return (spotShocks[scenario / 3], scenario % 3, WAD);
         shock = grid.extendedShocks[scenario - standard];
         weight = M.divWadUp(grid.dampener, shock < 0 ? -shock : shock);
         return (shock, VOL_NONE, weight < WAD ? weight : WAD);
@@ -320,8 +340,9 @@ library PortfolioMargin {
     }
 
     function _volAt(UnderlyingMarket calldata um, uint64 expiry) private pure returns (int256) {
-        for (uint256 i; i < um.vols.length; ++i) {
-            if (um.vols[i].expiry == expiry) return um.vols[i].vol;
+        VolPoint[] calldata vols = um.vols;
+        for (uint256 i; i < vols.length; ++i) {
+            if (vols[i].expiry == expiry) return vols[i].vol;
         }
         revert GM_MissingVol(type(uint256).max, expiry); // unreachable: _validate checked every expiry
     }
@@ -373,18 +394,20 @@ library PortfolioMargin {
         _checkAmount(pos.perpSize);
         _checkAmount(pos.perpEntry);
         if (um.rate < 0 || um.rate > WAD) revert GM_RateOutOfRange(pos.underlying, um.rate);
+        (uint64 lastExpiry, bool lastIsCall, int256 lastStrike) = (0, false, 0);
         OptionPosition[] calldata options = pos.options;
         for (uint256 i; i < options.length; ++i) {
-            OptionPosition calldata option = options[i];
-            bool newExpiry = i == 0 || option.expiry != options[i - 1].expiry;
-            if (option.size == 0 || (i > 0 && !_seriesAfter(option, options[i - 1]))) {
+            (uint64 expiry, bool isCall, int256 strike, int256 size) = _option(options, i);
+            bool newExpiry = i == 0 || expiry != lastExpiry;
+            if (size == 0 || (i > 0 && !_seriesAfter(expiry, strike, isCall, lastExpiry, lastStrike, lastIsCall))) {
                 revert GM_OptionsNotCanonical(pos.underlying, i);
             }
-            if (option.expiry <= now_) revert GM_OptionExpired(pos.underlying, option.expiry, now_);
-            if (option.strike <= 0 || option.strike > B76_PRICE_MAX) revert GM_StrikeOutOfRange(option.strike);
-            _checkAmount(option.size);
+            if (expiry <= now_) revert GM_OptionExpired(pos.underlying, expiry, now_);
+            if (strike <= 0 || strike > B76_PRICE_MAX) revert GM_StrikeOutOfRange(strike);
+            _checkAmount(size);
             // Sorted by expiry: one lookup per expiry.
-            if (newExpiry && !_hasVol(um, option.expiry)) revert GM_MissingVol(pos.underlying, option.expiry);
+            if (newExpiry && !_hasVol(um, expiry)) revert GM_MissingVol(pos.underlying, expiry);
+            (lastExpiry, lastIsCall, lastStrike) = (expiry, isCall, strike);
         }
     }
 
@@ -392,21 +415,23 @@ library PortfolioMargin {
         _checkParam(0, PARAM_MM_FACTOR, params.mmFactor, 1, WAD);
         _checkParam(0, PARAM_MAX_OPTIONS, params.maxOptions, 0, int256(MAX_OPTIONS));
         int256 n = int256(params.grids.length);
-        if (params.correlation.length != 0) {
-            _checkParam(0, PARAM_CORRELATION, int256(params.correlation.length), n * n, n * n);
-            for (uint256 i; i < params.correlation.length; ++i) {
-                _checkParam(0, PARAM_CORRELATION, params.correlation[i], 0, WAD);
+        int256[] calldata correlation = params.correlation;
+        if (correlation.length != 0) {
+            _checkParam(0, PARAM_CORRELATION, int256(correlation.length), n * n, n * n);
+            for (uint256 i; i < correlation.length; ++i) {
+                _checkParam(0, PARAM_CORRELATION, correlation[i], 0, WAD);
             }
         }
         for (uint256 u; u < params.grids.length; ++u) {
             GridParams calldata grid = params.grids[u];
-            _checkParam(u, PARAM_SPOT_SHOCKS, int256(grid.spotShocks.length), 1, int256(MAX_SPOT_SHOCKS));
-            _checkParam(u, PARAM_EXTENDED_SHOCKS, int256(grid.extendedShocks.length), 0, int256(MAX_EXTENDED_SHOCKS));
-            for (uint256 i; i < grid.spotShocks.length; ++i) {
-                _checkParam(u, PARAM_SPOT_SHOCKS, grid.spotShocks[i], 1 - WAD, WAD - 1);
+            (int256[] calldata spotShocks, int256[] calldata extendedShocks) = (grid.spotShocks, grid.extendedShocks);
+            _checkParam(u, PARAM_SPOT_SHOCKS, int256(spotShocks.length), 1, int256(MAX_SPOT_SHOCKS));
+            _checkParam(u, PARAM_EXTENDED_SHOCKS, int256(extendedShocks.length), 0, int256(MAX_EXTENDED_SHOCKS));
+            for (uint256 i; i < spotShocks.length; ++i) {
+                _checkParam(u, PARAM_SPOT_SHOCKS, spotShocks[i], 1 - WAD, WAD - 1);
             }
-            for (uint256 i; i < grid.extendedShocks.length; ++i) {
-                int256 shock = grid.extendedShocks[i];
+            for (uint256 i; i < extendedShocks.length; ++i) {
+                int256 shock = extendedShocks[i];
                 if (shock == 0) revert GM_ParamOutOfRange(u, PARAM_EXTENDED_SHOCKS, shock);
                 _checkParam(u, PARAM_EXTENDED_SHOCKS, shock, 1 - WAD, WAD - 1);
             }
@@ -430,15 +455,20 @@ library PortfolioMargin {
     }
 
     /// @dev Strictly after in (expiry, strike, isCall) order, puts before calls.
-    function _seriesAfter(OptionPosition calldata a, OptionPosition calldata b) private pure returns (bool) {
-        if (a.expiry != b.expiry) return a.expiry > b.expiry;
-        if (a.strike != b.strike) return a.strike > b.strike;
-        return a.isCall && !b.isCall;
+    function _seriesAfter(uint64 expiry, int256 strike, bool isCall, uint64 lastExpiry, int256 lastStrike, bool lastIsCall)
+        private
+        pure
+        returns (bool)
+    {
+        if (expiry != lastExpiry) return expiry > lastExpiry;
+        if (strike != lastStrike) return strike > lastStrike;
+        return isCall && !lastIsCall;
     }
 
     function _hasVol(UnderlyingMarket calldata um, uint64 expiry) private pure returns (bool) {
-        for (uint256 i; i < um.vols.length; ++i) {
-            if (um.vols[i].expiry == expiry) return true;
+        VolPoint[] calldata vols = um.vols;
+        for (uint256 i; i < vols.length; ++i) {
+            if (vols[i].expiry == expiry) return true;
         }
         return false;
     }
