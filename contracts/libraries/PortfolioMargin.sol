@@ -67,9 +67,10 @@ library PortfolioMargin {
         _validate(portfolio, market, params);
         int256 equity = portfolio.cash;
         int256[] memory margins = new int256[](params.grids.length);
-        result.underlyings = new UnderlyingMargin[](portfolio.positions.length);
-        for (uint256 p; p < portfolio.positions.length; ++p) {
-            UnderlyingPositions calldata pos = portfolio.positions[p];
+        UnderlyingPositions[] calldata positions = portfolio.positions;
+        result.underlyings = new UnderlyingMargin[](positions.length);
+        for (uint256 p; p < positions.length; ++p) {
+            UnderlyingPositions calldata pos = positions[p];
             GridParams calldata grid = params.grids[pos.underlying];
             Book memory book = _openBook(pos, market.underlyings[pos.underlying], grid, market.timestamp);
             equity += book.equity;
@@ -103,9 +104,10 @@ library PortfolioMargin {
         _validate(portfolio, market, params);
         equity = portfolio.cash;
         int256[] memory margins = new int256[](params.grids.length);
-        if (witness.length != portfolio.positions.length) revert GM_WitnessOutOfRange(witness.length, 0);
-        for (uint256 p; p < portfolio.positions.length; ++p) {
-            UnderlyingPositions calldata pos = portfolio.positions[p];
+        UnderlyingPositions[] calldata positions = portfolio.positions;
+        if (witness.length != positions.length) revert GM_WitnessOutOfRange(witness.length, 0);
+        for (uint256 p; p < positions.length; ++p) {
+            UnderlyingPositions calldata pos = positions[p];
             GridParams calldata grid = params.grids[pos.underlying];
             Book memory book = _openBook(pos, market.underlyings[pos.underlying], grid, market.timestamp);
             if (witness[p] >= scenarioCount(grid)) revert GM_WitnessOutOfRange(pos.underlying, witness[p]);
@@ -369,14 +371,15 @@ library PortfolioMargin {
     function _validate(Portfolio calldata portfolio, Market calldata market, RiskParams calldata params) private pure {
         _validateParams(params);
         _checkAmount(portfolio.cash);
+        UnderlyingPositions[] calldata positions = portfolio.positions;
         uint256 options;
-        for (uint256 p; p < portfolio.positions.length; ++p) {
-            options += portfolio.positions[p].options.length;
+        for (uint256 p; p < positions.length; ++p) {
+            options += positions[p].options.length;
         }
         if (options > uint256(params.maxOptions)) revert GM_TooManyPositions(options, uint256(params.maxOptions));
-        for (uint256 p; p < portfolio.positions.length; ++p) {
-            UnderlyingPositions calldata pos = portfolio.positions[p];
-            if (p > 0 && pos.underlying <= portfolio.positions[p - 1].underlying) revert GM_PositionsNotSorted(p);
+        for (uint256 p; p < positions.length; ++p) {
+            UnderlyingPositions calldata pos = positions[p];
+            if (p > 0 && pos.underlying <= positions[p - 1].underlying) revert GM_PositionsNotSorted(p);
             if (pos.underlying >= market.underlyings.length || pos.underlying >= params.grids.length) {
                 revert GM_UnknownUnderlying(pos.underlying);
             }
