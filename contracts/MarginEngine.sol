@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import "./libraries/MarginTypes.sol";
+import {Ownable2Step} from "./access/Ownable2Step.sol";
 import {IMarginEngine} from "./interfaces/IMarginEngine.sol";
 import {MarginEvaluator} from "./MarginEvaluator.sol";
 import {FeedReader} from "./libraries/FeedReader.sol";
@@ -9,8 +10,6 @@ import {IVolFeed} from "./interfaces/IVolFeed.sol";
 import {WAD} from "./libraries/Constants.sol";
 import {
     GM_EngineFeedNotSet,
-    GM_EngineNotOwner,
-    GM_EngineNotPendingOwner,
     GM_EngineParamsNotSet,
     GM_EngineParamsTooLarge,
     GM_RateOutOfRange,
@@ -21,21 +20,14 @@ import {
 /// @notice gridmargin's margin engine (see IMarginEngine for domain, rounding, errors and gas):
 ///         owner-managed risk parameters and feeds, and views of `PortfolioMargin` at an explicit
 ///         market or at the feeds' current values.
-/// @dev The deployer is the first owner; ownership moves in two steps (`transferOwnership`, then
-///      `acceptOwnership` by the new owner), as in VolFeed. `PortfolioMargin` takes calldata only,
+/// @dev Ownership: `Ownable2Step` (the deployer first, then two steps). `PortfolioMargin` takes calldata only,
 ///      so stored parameters are handed to it through an external call to `evaluator`, a
 ///      `MarginEvaluator` the engine deploys in its constructor (which also keeps the engine under
 ///      the 24 KB code limit). The parameters' ABI encoding is kept as the code of a data contract
 ///      (SSTORE2), one cold EXTCODECOPY per read instead of one SLOAD per word.
-contract MarginEngine is IMarginEngine {
+contract MarginEngine is IMarginEngine, Ownable2Step {
     /// @inheritdoc IMarginEngine
     MarginEvaluator public immutable evaluator;
-
-    /// @inheritdoc IMarginEngine
-    address public owner;
-
-    /// @inheritdoc IMarginEngine
-    address public pendingOwner;
 
     /// @notice The data contract whose code is abi.encode(params) of the current parameters, 0 if unset.
     address public paramsPointer;
@@ -47,13 +39,6 @@ contract MarginEngine is IMarginEngine {
 
     constructor() {
         evaluator = new MarginEvaluator();
-        owner = msg.sender;
-        emit OwnershipTransferred(address(0), msg.sender);
-    }
-
-    modifier onlyOwner() {
-        if (msg.sender != owner) revert GM_EngineNotOwner(msg.sender);
-        _;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -77,20 +62,6 @@ contract MarginEngine is IMarginEngine {
         if (config.rate < 0 || config.rate > WAD) revert GM_RateOutOfRange(underlying, config.rate);
         _feeds[underlying] = config;
         emit FeedConfigSet(underlying, config);
-    }
-
-    /// @inheritdoc IMarginEngine
-    function transferOwnership(address newOwner) external onlyOwner {
-        pendingOwner = newOwner;
-        emit OwnershipTransferStarted(owner, newOwner);
-    }
-
-    /// @inheritdoc IMarginEngine
-    function acceptOwnership() external {
-        if (msg.sender != pendingOwner) revert GM_EngineNotPendingOwner(msg.sender);
-        emit OwnershipTransferred(owner, msg.sender);
-        owner = msg.sender;
-        pendingOwner = address(0);
     }
 
     // ------------------------------------------------------------------------------------------

@@ -236,18 +236,6 @@ class GM_VolUnauthorized(GridMarginError):
     arg_types = ('address',)
 
 
-class GM_VolNotOwner(GridMarginError):
-    """Vol feed: the caller is not the owner."""
-
-    arg_types = ('address',)
-
-
-class GM_VolNotPendingOwner(GridMarginError):
-    """Vol feed: the caller is not the pending owner."""
-
-    arg_types = ('address',)
-
-
 class GM_VolLengthMismatch(GridMarginError):
     """Vol feed: postVols got arrays of different lengths."""
 
@@ -266,14 +254,14 @@ class GM_ParamOutOfRange(GridMarginError):
     arg_types = ('uint256', 'uint256', 'int256')
 
 
-class GM_EngineNotOwner(GridMarginError):
-    """Margin engine contract: the caller is not the owner."""
+class GM_NotOwner(GridMarginError):
+    """Ownership (VolFeed, MarginEngine): the caller of an owner-only function is not the owner."""
 
     arg_types = ('address',)
 
 
-class GM_EngineNotPendingOwner(GridMarginError):
-    """Margin engine contract: the caller is not the pending owner."""
+class GM_NotPendingOwner(GridMarginError):
+    """Ownership (VolFeed, MarginEngine): the caller of acceptOwnership is not the pending owner."""
 
     arg_types = ('address',)
 

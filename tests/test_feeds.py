@@ -30,8 +30,8 @@ from offchain.errors import (
     GM_FeedUnrepresentable,
     GM_VolFromFuture,
     GM_VolLengthMismatch,
-    GM_VolNotOwner,
-    GM_VolNotPendingOwner,
+    GM_NotOwner,
+    GM_NotPendingOwner,
     GM_VolNotPosted,
     GM_VolOutOfBounds,
     GM_VolStale,
@@ -131,8 +131,8 @@ def test_every_feed_error_is_declared_with_the_documented_arguments() -> None:
         "GM_VolFromFuture": ("address", "bytes32", "uint64", "uint256", "uint256"),
         "GM_VolStale": ("address", "bytes32", "uint64", "uint256", "uint256"),
         "GM_VolUnauthorized": ("address",),
-        "GM_VolNotOwner": ("address",),
-        "GM_VolNotPendingOwner": ("address",),
+        "GM_NotOwner": ("address",),
+        "GM_NotPendingOwner": ("address",),
         "GM_VolLengthMismatch": ("uint256", "uint256"),
     }
     declared = {cls.__name__: cls.arg_types for cls in errors.all_errors()}
@@ -447,9 +447,9 @@ def test_deployer_is_owner_and_nobody_is_an_updater(chain: StatefulEVM) -> None:
 
 def test_only_the_owner_manages_updaters(chain: StatefulEVM) -> None:
     vol_feed = chain.deploy("VolFeed")
-    with pytest.raises(GM_VolNotOwner) as raised:
+    with pytest.raises(GM_NotOwner) as raised:
         chain.transact(vol_feed, "setUpdater", ALICE, True, sender=ALICE)
-    assert raised.value == GM_VolNotOwner(ALICE)
+    assert raised.value == GM_NotOwner(ALICE)
     receipt = chain.transact(vol_feed, "setUpdater", ALICE, True)
     assert [(log.name, log.args) for log in receipt.logs] == [("UpdaterSet", {"updater": ALICE, "allowed": True})]
     assert chain.call(vol_feed, "isUpdater", ALICE)
@@ -523,29 +523,29 @@ def test_batch_post_is_all_or_nothing(chain: StatefulEVM) -> None:
 
 def test_two_step_ownership_transfer(chain: StatefulEVM) -> None:
     vol_feed = chain.deploy("VolFeed")
-    with pytest.raises(GM_VolNotOwner):
+    with pytest.raises(GM_NotOwner):
         chain.transact(vol_feed, "transferOwnership", ALICE, sender=ALICE)
     receipt = chain.transact(vol_feed, "transferOwnership", ALICE)
     assert [(log.name, log.args) for log in receipt.logs] == [
         ("OwnershipTransferStarted", {"previousOwner": DEPLOYER, "newOwner": ALICE})
     ]
     assert chain.call(vol_feed, "owner") == DEPLOYER and chain.call(vol_feed, "pendingOwner") == ALICE
-    with pytest.raises(GM_VolNotPendingOwner) as raised:
+    with pytest.raises(GM_NotPendingOwner) as raised:
         chain.transact(vol_feed, "acceptOwnership", sender=BOB)
-    assert raised.value == GM_VolNotPendingOwner(BOB)
+    assert raised.value == GM_NotPendingOwner(BOB)
     receipt = chain.transact(vol_feed, "acceptOwnership", sender=ALICE)
     assert [(log.name, log.args) for log in receipt.logs] == [
         ("OwnershipTransferred", {"previousOwner": DEPLOYER, "newOwner": ALICE})
     ]
     assert chain.call(vol_feed, "owner") == ALICE and chain.call(vol_feed, "pendingOwner") == "0x" + "00" * 20
-    with pytest.raises(GM_VolNotOwner) as raised:
+    with pytest.raises(GM_NotOwner) as raised:
         chain.transact(vol_feed, "setUpdater", BOB, True)
-    assert raised.value == GM_VolNotOwner(DEPLOYER)
+    assert raised.value == GM_NotOwner(DEPLOYER)
     chain.transact(vol_feed, "setUpdater", BOB, True, sender=ALICE)
     # A proposal can be cancelled by proposing the zero address.
     chain.transact(vol_feed, "transferOwnership", BOB, sender=ALICE)
     chain.transact(vol_feed, "transferOwnership", "0x" + "00" * 20, sender=ALICE)
-    with pytest.raises(GM_VolNotPendingOwner):
+    with pytest.raises(GM_NotPendingOwner):
         chain.transact(vol_feed, "acceptOwnership", sender=BOB)
 
 

@@ -12,8 +12,8 @@ from web3.exceptions import ContractCustomError
 from offchain import engine_rpc
 from offchain.errors import (
     GM_EngineFeedNotSet,
-    GM_EngineNotOwner,
-    GM_EngineNotPendingOwner,
+    GM_NotOwner,
+    GM_NotPendingOwner,
     GM_EngineParamsNotSet,
     GM_EngineParamsTooLarge,
     GM_FeedNonPositive,
@@ -144,8 +144,8 @@ def test_setters_are_owner_only(node) -> None:
         engine.functions.transferOwnership(stranger),
     ]
     for call in calls:
-        assert _reverts(w3, call, stranger) == GM_EngineNotOwner(stranger.lower())
-    assert _reverts(w3, engine.functions.acceptOwnership(), stranger) == GM_EngineNotPendingOwner(stranger.lower())
+        assert _reverts(w3, call, stranger) == GM_NotOwner(stranger.lower())
+    assert _reverts(w3, engine.functions.acceptOwnership(), stranger) == GM_NotPendingOwner(stranger.lower())
 
 
 BAD_PARAMS = [
@@ -218,17 +218,17 @@ def test_two_step_ownership_transfer(node) -> None:
     (started,) = engine.events.OwnershipTransferStarted().process_receipt(receipt)
     assert (started.args.previousOwner, started.args.newOwner) == (alice, bob)
     assert engine.functions.owner().call() == alice and engine.functions.pendingOwner().call() == bob
-    assert _reverts(w3, engine.functions.acceptOwnership(), alice) == GM_EngineNotPendingOwner(alice.lower())
+    assert _reverts(w3, engine.functions.acceptOwnership(), alice) == GM_NotPendingOwner(alice.lower())
     receipt = _send(w3, engine.functions.acceptOwnership(), bob)
     (moved,) = engine.events.OwnershipTransferred().process_receipt(receipt)
     assert (moved.args.previousOwner, moved.args.newOwner) == (alice, bob)
     assert engine.functions.owner().call() == bob and engine.functions.pendingOwner().call() == ZERO
-    assert _reverts(w3, engine.functions.setRiskParams(PARAMS.as_abi()), alice) == GM_EngineNotOwner(alice.lower())
+    assert _reverts(w3, engine.functions.setRiskParams(PARAMS.as_abi()), alice) == GM_NotOwner(alice.lower())
     _send(w3, engine.functions.setRiskParams(PARAMS.as_abi()), bob)
     # A proposal can be cancelled by proposing the zero address.
     _send(w3, engine.functions.transferOwnership(alice), bob)
     _send(w3, engine.functions.transferOwnership(ZERO), bob)
-    assert _reverts(w3, engine.functions.acceptOwnership(), alice) == GM_EngineNotPendingOwner(alice.lower())
+    assert _reverts(w3, engine.functions.acceptOwnership(), alice) == GM_NotPendingOwner(alice.lower())
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,47 +1,26 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {Ownable2Step} from "../access/Ownable2Step.sol";
 import {IVolFeed, MAX_VOL_WAD} from "../interfaces/IVolFeed.sol";
-import {
-    GM_VolLengthMismatch,
-    GM_VolNotOwner,
-    GM_VolNotPendingOwner,
-    GM_VolOutOfBounds,
-    GM_VolUnauthorized
-} from "../libraries/Errors.sol";
+import {GM_VolLengthMismatch, GM_VolOutOfBounds, GM_VolUnauthorized} from "../libraries/Errors.sol";
 
 /// @title VolFeed
 /// @notice gridmargin's implied-volatility feed (see IVolFeed for domain, units and staleness):
 ///         an owner-managed set of updaters posts one annualised vol per (underlying, expiry).
-/// @dev The deployer is the first owner; ownership moves in two steps (`transferOwnership`, then
-///      `acceptOwnership` by the new owner). The owner is not an updater unless it adds itself.
+/// @dev Ownership: `Ownable2Step` (the deployer first, then two steps). The owner is not an
+///      updater unless it adds itself.
 ///      Each series is one storage slot (vol as uint128, updatedAt as uint64), so a read is one SLOAD.
-contract VolFeed is IVolFeed {
+contract VolFeed is IVolFeed, Ownable2Step {
     struct Point {
         uint128 vol; // 0 < vol <= MAX_VOL_WAD once posted, so the int256 -> uint128 cast is exact
         uint64 updatedAt; // block.timestamp of the post, 0 = never posted
     }
 
     /// @inheritdoc IVolFeed
-    address public owner;
-
-    /// @notice The proposed owner, 0 if none.
-    address public pendingOwner;
-
-    /// @inheritdoc IVolFeed
     mapping(address account => bool allowed) public isUpdater;
 
     mapping(bytes32 underlying => mapping(uint64 expiry => Point)) private _points;
-
-    constructor() {
-        owner = msg.sender;
-        emit OwnershipTransferred(address(0), msg.sender);
-    }
-
-    modifier onlyOwner() {
-        if (msg.sender != owner) revert GM_VolNotOwner(msg.sender);
-        _;
-    }
 
     modifier onlyUpdater() {
         if (!isUpdater[msg.sender]) revert GM_VolUnauthorized(msg.sender);
@@ -67,24 +46,10 @@ contract VolFeed is IVolFeed {
         }
     }
 
-    /// @notice Allow (`allowed = true`) or revoke `updater`. Owner only: GM_VolNotOwner(msg.sender).
+    /// @notice Allow (`allowed = true`) or revoke `updater`. Owner only: GM_NotOwner(msg.sender).
     function setUpdater(address updater, bool allowed) external onlyOwner {
         isUpdater[updater] = allowed;
         emit UpdaterSet(updater, allowed);
-    }
-
-    /// @notice Propose `newOwner` (0 cancels a pending proposal). Owner only: GM_VolNotOwner(msg.sender).
-    function transferOwnership(address newOwner) external onlyOwner {
-        pendingOwner = newOwner;
-        emit OwnershipTransferStarted(owner, newOwner);
-    }
-
-    /// @notice Become owner; callable only by the pending owner: GM_VolNotPendingOwner(msg.sender).
-    function acceptOwnership() external {
-        if (msg.sender != pendingOwner) revert GM_VolNotPendingOwner(msg.sender);
-        emit OwnershipTransferred(owner, msg.sender);
-        owner = msg.sender;
-        pendingOwner = address(0);
     }
 
     function _post(bytes32 underlying, uint64 expiry, int256 vol) private {

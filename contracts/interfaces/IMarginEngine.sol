@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import "../libraries/MarginTypes.sol";
 import {AggregatorV3Interface} from "./AggregatorV3Interface.sol";
+import {IOwnable2Step} from "./IOwnable2Step.sol";
 import {IVolFeed} from "./IVolFeed.sol";
 import {MarginEvaluator} from "../MarginEvaluator.sol";
 
@@ -16,7 +17,7 @@ import {MarginEvaluator} from "../MarginEvaluator.sol";
 ///      adds no arithmetic of its own. Every error is a named `GM_*` error with arguments
 ///      (libraries/Errors.sol); errors of the library and of `FeedReader` propagate unchanged.
 ///      Off-chain twin of the feed path: `offchain/engine_rpc.py`.
-interface IMarginEngine {
+interface IMarginEngine is IOwnable2Step {
     /// @notice Where the market data of one underlying comes from.
     /// @param spotFeed Chainlink AggregatorV3Interface feed of the spot (cash per token); 0 = not configured
     /// @param spotHeartbeat seconds a spot round stays fresh (FeedReader staleness rule)
@@ -39,28 +40,16 @@ interface IMarginEngine {
     /// @notice The owner set (or, with spotFeed = 0, cleared) the feeds of `underlying`.
     event FeedConfigSet(uint256 indexed underlying, FeedConfig config);
 
-    /// @notice The owner proposed `newOwner`; it becomes owner when it calls `acceptOwnership`.
-    event OwnershipTransferStarted(address indexed previousOwner, address indexed newOwner);
-
-    /// @notice Ownership moved from `previousOwner` to `newOwner` (previousOwner = 0 at deployment).
-    event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
-
     /// @notice The stateless contract that runs `PortfolioMargin` for the engine (deployed by its
     ///         constructor); the *WithParams views forward to it.
     function evaluator() external view returns (MarginEvaluator);
-
-    /// @notice The account that sets parameters and feeds.
-    function owner() external view returns (address);
-
-    /// @notice The proposed owner, 0 if none.
-    function pendingOwner() external view returns (address);
 
     /// @notice Replace the risk parameters. Owner only.
     /// @dev Validated by `PortfolioMargin` itself (it values an empty portfolio under `params`), so
     ///      the bounds are exactly the library's: reverts GM_ParamOutOfRange(underlying, paramId,
     ///      value) for the first parameter out of range, in the library's order, then
     ///      GM_EngineParamsTooLarge(size, 24576) if the encoding exceeds the code-size limit (about
-    ///      8 grids of 64 + 16 shocks). Reverts GM_EngineNotOwner(msg.sender) for any other caller
+    ///      8 grids of 64 + 16 shocks). Reverts GM_NotOwner(msg.sender) for any other caller
     ///      (checked first). Emits RiskParamsSet. The ABI
     ///      encoding is stored as the code of a data contract (SSTORE2): gas ~ 200 per byte of
     ///      encoding (~1.2 KB per default grid) plus the event; reads cost one cold EXTCODECOPY.
@@ -70,7 +59,7 @@ interface IMarginEngine {
     ///         `setRiskParams`.
     function riskParams() external view returns (RiskParams memory);
 
-    /// @notice Set the feeds and rate of `underlying`. Owner only: GM_EngineNotOwner(msg.sender).
+    /// @notice Set the feeds and rate of `underlying`. Owner only: GM_NotOwner(msg.sender).
     /// @dev Reverts GM_RateOutOfRange(underlying, rate) unless 0 <= rate <= 1e18 (the library's
     ///      bound). `spotFeed = 0` marks the underlying as not configured. Heartbeats and the feed
     ///      addresses are not otherwise checked: a bad feed fails when read. Emits FeedConfigSet.
@@ -79,12 +68,6 @@ interface IMarginEngine {
 
     /// @notice The feeds and rate of `underlying` (all zero if never set).
     function feedConfig(uint256 underlying) external view returns (FeedConfig memory);
-
-    /// @notice Propose `newOwner` (0 cancels a pending proposal). Owner only: GM_EngineNotOwner(msg.sender).
-    function transferOwnership(address newOwner) external;
-
-    /// @notice Become owner; callable only by the pending owner: GM_EngineNotPendingOwner(msg.sender).
-    function acceptOwnership() external;
 
     /// @notice `PortfolioMargin.marginOf` of `portfolio` at the explicit `market`, under the stored
     ///         parameters: keepers' and traders' simulation with any market state.

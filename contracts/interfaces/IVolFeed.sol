@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {IOwnable2Step} from "./IOwnable2Step.sol";
+
 /// @dev Largest implied volatility a vol feed accepts and `FeedReader.readVol` returns: 10.0
 ///      (1000% annualised), in wad. The domain is 0 < vol <= MAX_VOL_WAD.
 int256 constant MAX_VOL_WAD = 10e18;
@@ -26,7 +28,7 @@ int256 constant MAX_VOL_WAD = 10e18;
 ///      slot, ~5.7k from another contract when cold (account + slot), ~1.2k warm; `FeedReader.readVol`
 ///      adds ~350. `postVol` ~49k for a new series, ~32k for an update (transaction included);
 ///      `postVols` ~23k per new series and ~9k per update in a batch of 50. See docs/feeds.md.
-interface IVolFeed {
+interface IVolFeed is IOwnable2Step {
     /// @notice `updater` posted `vol` for (underlying, expiry) at `updatedAt` (= block.timestamp).
     event VolPosted(
         bytes32 indexed underlying, uint64 indexed expiry, address indexed updater, int256 vol, uint256 updatedAt
@@ -34,12 +36,6 @@ interface IVolFeed {
 
     /// @notice The owner allowed (`allowed = true`) or revoked `updater`.
     event UpdaterSet(address indexed updater, bool allowed);
-
-    /// @notice The owner proposed `newOwner`; it becomes owner when it calls `acceptOwnership`.
-    event OwnershipTransferStarted(address indexed previousOwner, address indexed newOwner);
-
-    /// @notice Ownership moved from `previousOwner` to `newOwner` (previousOwner = 0 at deployment).
-    event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
 
     /// @notice Last posted volatility of (underlying, expiry) and when it was posted.
     /// @dev Never reverts: a series never posted returns (0, 0). Use `FeedReader.readVol` to get a
@@ -60,7 +56,4 @@ interface IVolFeed {
 
     /// @notice Whether `account` may post.
     function isUpdater(address account) external view returns (bool);
-
-    /// @notice The account that manages updaters.
-    function owner() external view returns (address);
 }

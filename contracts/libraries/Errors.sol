@@ -102,12 +102,6 @@ error GM_VolStale(address volFeed, bytes32 underlying, uint64 expiry, uint256 up
 /// @notice Vol feed: the caller is not an updater.
 error GM_VolUnauthorized(address caller);
 
-/// @notice Vol feed: the caller is not the owner.
-error GM_VolNotOwner(address caller);
-
-/// @notice Vol feed: the caller is not the pending owner.
-error GM_VolNotPendingOwner(address caller);
-
 /// @notice Vol feed: postVols got arrays of different lengths.
 error GM_VolLengthMismatch(uint256 expiries, uint256 vols);
 
@@ -117,11 +111,11 @@ error GM_AmountOutOfRange(int256 amount);
 /// @notice Margin engine: A risk parameter (id `param`, see PortfolioMargin) is outside its bound.
 error GM_ParamOutOfRange(uint256 underlying, uint256 param, int256 value);
 
-/// @notice Margin engine contract: the caller is not the owner.
-error GM_EngineNotOwner(address caller);
+/// @notice Ownership (VolFeed, MarginEngine): the caller of an owner-only function is not the owner.
+error GM_NotOwner(address caller);
 
-/// @notice Margin engine contract: the caller is not the pending owner.
-error GM_EngineNotPendingOwner(address caller);
+/// @notice Ownership (VolFeed, MarginEngine): the caller of acceptOwnership is not the pending owner.
+error GM_NotPendingOwner(address caller);
 
 /// @notice Margin engine contract: no risk parameters were ever set on `engine`.
 error GM_EngineParamsNotSet(address engine);
