@@ -12,12 +12,12 @@ from web3.exceptions import ContractCustomError
 from offchain import engine_rpc
 from offchain.errors import (
     GM_EngineFeedNotSet,
-    GM_NotOwner,
-    GM_NotPendingOwner,
     GM_EngineParamsNotSet,
     GM_EngineParamsTooLarge,
     GM_FeedNonPositive,
     GM_FeedStale,
+    GM_NotOwner,
+    GM_NotPendingOwner,
     GM_ParamOutOfRange,
     GM_RateOutOfRange,
     GM_TooManyPositions,
