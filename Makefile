@@ -60,5 +60,6 @@ bench: setup
 	$(PY) scripts/bench_math.py
 	$(PY) scripts/bench_black76.py
 	$(PY) scripts/bench_margin.py
+	$(PY) scripts/bench_engine.py
 	$(PY) scripts/bench_feeds.py
 	$(PY) scripts/bench_screening.py

@@ -43,9 +43,9 @@ GOALS = {16: (1_000_000, 150_000)}
 TX_BASE_GAS = 21_000
 
 
-def book(options: int, extended: bool = True) -> tuple[Portfolio, Market, RiskParams]:
-    expiries = [NOW + d * DAY for d in (7, 30, 90, 180)]
-    market = Market(NOW, (UnderlyingMarket(3_000 * W, 5 * 10**16, tuple(VolPoint(e, 60 * 10**16) for e in expiries)),))
+def book(options: int, extended: bool = True, now: int = NOW) -> tuple[Portfolio, Market, RiskParams]:
+    expiries = [now + d * DAY for d in (7, 30, 90, 180)]
+    market = Market(now, (UnderlyingMarket(3_000 * W, 5 * 10**16, tuple(VolPoint(e, 60 * 10**16) for e in expiries)),))
     ladder = [
         OptionPosition(expiries[i % 4], i % 2 == 0, (2_000 + 50 * (i // 4)) * W, -W if i % 2 == 0 else W)
         for i in range(options)
