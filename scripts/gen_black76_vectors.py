@@ -74,13 +74,12 @@ def main() -> int:
             else:
                 expect = {"error": type(payload).__name__, "args": [str(a) for a in payload.args]}
             cases.append({"fn": fn.name, "args": [str(a) for a in args], "expect": expect})
-    doc = {
-        "description": "Black76 golden vectors: outcome of fn(args) on the EVM (Black76Harness); integers as "
+    _write(
+        "black76.json",
+        "Black76 golden vectors: outcome of fn(args) on the EVM (Black76Harness); integers as "
         "decimal strings; value is the list of returned integers.",
-        "cases": cases,
-    }
-    (ROOT / "tests/vectors/black76.json").write_text(json.dumps(doc, indent=1) + "\n")
-    print(f"wrote {len(cases)} cases")
+        cases,
+    )
     return write_series(oracle)
 
 
@@ -121,14 +120,19 @@ def write_series(oracle: Black76Oracle) -> int:
                 expect = {"error": payload[0], "args": [str(a) for a in payload[1]]}
             series, *rest = args
             cases.append({"fn": name, "series": [str(w) for w in series], "args": [str(a) for a in rest], "expect": expect})
-    doc = {
-        "description": "Black76 series golden vectors: outcome of fn(series, start, end, lnForward, forward, "
+    _write(
+        "black76_series.json",
+        "Black76 series golden vectors: outcome of fn(series, start, end, lnForward, forward, "
         "sigmaSqrtT, discount) on the EVM (Black76Harness); integers as decimal strings.",
-        "cases": cases,
-    }
-    (ROOT / "tests/vectors/black76_series.json").write_text(json.dumps(doc, indent=1) + "\n")
-    print(f"wrote {len(cases)} series cases")
+        cases,
+    )
     return 0
+
+
+def _write(name: str, description: str, cases: list[dict]) -> None:
+    """tests/vectors/NAME as {"description", "cases"}, one space of indent."""
+    (ROOT / "tests/vectors" / name).write_text(json.dumps({"description": description, "cases": cases}, indent=1) + "\n")
+    print(f"wrote {len(cases)} cases to tests/vectors/{name}")
 
 
 if __name__ == "__main__":
