@@ -29,13 +29,12 @@ from pathlib import Path
 import mpmath as mp
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from offchain import black76  # noqa: E402
-from offchain import constants as C  # noqa: E402
-from offchain.constants import WAD  # noqa: E402
-from offchain.evm import LocalEVM  # noqa: E402
-from tests.black76_support import error_bound, random_market, reference  # noqa: E402
+from offchain.twins import black76
+from offchain.twins import constants as C
+from offchain.twins.constants import WAD
+from offchain.chain.evm import LocalEVM
+from offchain.differential.black76 import error_bound, random_market, reference
 
 W = WAD
 FUNCTIONS = ("callPut", "callPutBounds", "price", "priceBounds", "positionValue")  # Black76GasHarness ids 0..4

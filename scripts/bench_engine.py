@@ -19,12 +19,11 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_margin import book  # noqa: E402
+from bench_margin import book
 
-from offchain.chain import deploy, start_anvil  # noqa: E402
-from offchain.evm import LocalEVM  # noqa: E402
+from offchain.chain.node import deploy, start_anvil
+from offchain.chain.evm import LocalEVM
 
 SIZES = (1, 4, 16, 64)
 ETH = b"ETH".ljust(32, b"\0")

@@ -17,9 +17,8 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from offchain.chain import deploy, start_anvil  # noqa: E402
+from offchain.chain.node import deploy, start_anvil
 
 WAD = 10**18
 ETH = b"ETH".ljust(32, b"\0")

@@ -18,11 +18,10 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from offchain.evm import LocalEVM  # noqa: E402
-from offchain.margin import margin_of, scenario_count  # noqa: E402
-from offchain.margin_types import (  # noqa: E402
+from offchain.chain.evm import LocalEVM
+from offchain.twins.margin import margin_of, scenario_count
+from offchain.twins.types import (
     GridParams,
     Market,
     OptionPosition,

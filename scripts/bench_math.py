@@ -21,11 +21,10 @@ from pathlib import Path
 
 import mpmath as mp
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from offchain.twins import math_function  # noqa: E402
-from offchain.constants import EXP_MAX_INPUT, WAD  # noqa: E402
-from offchain.evm import LocalEVM  # noqa: E402
+from offchain.twins.registry import math_function
+from offchain.twins.constants import EXP_MAX_INPUT, WAD
+from offchain.chain.evm import LocalEVM
 
 mp.mp.dps = 50
 W = WAD

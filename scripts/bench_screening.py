@@ -9,9 +9,9 @@ series shared: screening's worst case). Every figure below uses the same account
 
 * screening accounts/s on one core (the process is pinned to one CPU; BLAS/OpenMP threads = 1):
   from packed arrays, and including ``pack`` from Portfolio objects; best of --repeats;
-* exact engine (offchain.margin.margin_of) accounts/s on the first --exact-sample of those accounts;
+* exact engine (offchain.twins.margin.margin_of) accounts/s on the first --exact-sample of those accounts;
 * one account (the first): exact engine time against ``eth_call`` of MarginHarness.marginOf on a
-  local anvil (offchain.chain.start_anvil), median of --calls; raw = pre-encoded calldata through
+  local anvil (offchain.chain.node.start_anvil), median of --calls; raw = pre-encoded calldata through
   ``w3.eth.call``, web3 = ``contract.functions.marginOf(...).call()`` including ABI encode/decode.
 
 Goals (issue): screening >= 20,000 accounts/s and >= 100x the exact engine; exact engine >= 3x
@@ -35,12 +35,11 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from offchain.chain import deploy, start_anvil
-from offchain.margin import margin_of
-from offchain.screening import pack, screen
-from tests.screening_population import book16, standard_batch
+from offchain.chain.node import deploy, start_anvil
+from offchain.twins.margin import margin_of
+from offchain.screening.screen import pack, screen
+from offchain.differential.population import book16, standard_batch
 
 SCREEN_GOAL = 20_000
 RATIO_GOAL = 100

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Long differential campaign for the margin engine: N random books (15% broken on purpose)
-through MarginHarness (pyrevm) and offchain.margin, comparing whole results and errors exactly.
+through MarginHarness (pyrevm) and offchain.twins.margin, comparing whole results and errors exactly.
 
 Usage: python scripts/fuzz_margin.py [--n 1000000] [--seed 0] [--jobs 2] [--json]
 Exit status 1 if any book disagrees; the first mismatches are printed.
@@ -15,9 +15,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.margin_differential import MarginOracle, run_campaign  # noqa: E402
+from offchain.differential.margin import MarginOracle, run_campaign
 
 CHUNK = 5_000
 _ORACLE: MarginOracle | None = None
@@ -32,7 +31,7 @@ def _chunk(job: tuple[int, int]) -> tuple[int, int, list[str]]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="Differential fuzzing of PortfolioMargin against offchain.margin.")
+    parser = argparse.ArgumentParser(description="Differential fuzzing of PortfolioMargin against offchain.twins.margin.")
     parser.add_argument("--n", type=int, default=1_000_000, help="random books")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=2, help="worker processes")

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Long differential campaign for the math twin: N random cases per FixedPointMath function through
-MathHarness (pyrevm) and offchain.fixedpoint, comparing values and errors exactly.
+MathHarness (pyrevm) and offchain.twins.fixedpoint, comparing values and errors exactly.
 
 Usage: python scripts/fuzz_math.py [--n 1000000] [--seed 0] [--jobs 2] [--json]
 Exit status 1 if any case disagrees; the first mismatches are printed.
@@ -15,10 +15,9 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from offchain.twins import MATH_FUNCTIONS, math_function  # noqa: E402
-from tests.differential import MathOracle, run_campaign  # noqa: E402
+from offchain.twins.registry import MATH_FUNCTIONS, math_function
+from offchain.differential.math import MathOracle, run_campaign
 
 CHUNK = 50_000
 
@@ -40,7 +39,7 @@ def _oracle() -> MathOracle:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="Differential fuzzing of FixedPointMath against offchain.fixedpoint.")
+    parser = argparse.ArgumentParser(description="Differential fuzzing of FixedPointMath against offchain.twins.fixedpoint.")
     parser.add_argument("--n", type=int, default=1_000_000, help="cases per function")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=2, help="worker processes")

@@ -20,16 +20,14 @@ from pathlib import Path
 
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
 
-import solcx  # noqa: E402
+import solcx
 
-from bench_margin import book  # noqa: E402
-from build_artifacts import COMPILER_SETTINGS, SOLC_VERSION, _standard_input  # noqa: E402
-from offchain.chain import start_anvil  # noqa: E402
-from offchain.evm import LocalEVM  # noqa: E402
-from offchain.margin import margin_of  # noqa: E402
+from bench_margin import book
+from build_artifacts import COMPILER_SETTINGS, SOLC_VERSION, _standard_input
+from offchain.chain.node import start_anvil
+from offchain.chain.evm import LocalEVM
+from offchain.twins.margin import margin_of
 
 CONTRACT = ("contracts/harness/MarginHarness.sol", "MarginHarness")
 

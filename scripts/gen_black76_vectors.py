@@ -14,11 +14,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from offchain import constants as C  # noqa: E402
-from offchain.black76 import log_moneyness  # noqa: E402
-from tests.black76_support import (  # noqa: E402
+from offchain.twins import constants as C
+from offchain.twins.black76 import log_moneyness
+from offchain.differential.black76 import (
     FUNCTIONS,
     SERIES_FUNCTIONS,
     Black76Oracle,
@@ -27,7 +26,7 @@ from tests.black76_support import (  # noqa: E402
     series_offchain,
     series_onchain,
 )
-from tests.golden import comparable  # noqa: E402
+from offchain.differential.golden import comparable
 
 W = 10**18
 ANCHORS = {  # (F, K, sigma sqrt(T), D)

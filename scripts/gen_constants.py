@@ -21,7 +21,7 @@ import mpmath as mp
 
 ROOT = Path(__file__).resolve().parent.parent
 SOL_PATH = ROOT / "contracts/libraries/Constants.sol"
-PY_PATH = ROOT / "offchain/constants.py"
+PY_PATH = ROOT / "offchain/twins/constants.py"
 FIT_PATH = ROOT / "scripts/fits/normcdf.json"
 TAIL_FIT_PATH = ROOT / "scripts/fits/tail_ratio.json"
 

@@ -2,7 +2,7 @@
 """Write tests/vectors/feeds.json: FeedReader outcomes on the EVM (FeedHarness) for a curated input
 set (realistic feeds, every check's boundary, every error, the order of the checks) plus a seeded
 random sample. Integers are decimal strings, addresses and bytes32 0x-hex. Refuses to write if the
-Python twin (offchain.feeds) disagrees on any case. Run after an intentional change to FeedReader."""
+Python twin (offchain.twins.feeds) disagrees on any case. Run after an intentional change to FeedReader."""
 
 from __future__ import annotations
 
@@ -12,9 +12,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from tests.feed_differential import (  # noqa: E402
+from offchain.differential.feeds import (
     ETH,
     FEED,
     T0,

@@ -11,7 +11,7 @@ doubles as a collection of format examples) and the expected outcome:
   never reach an engine).
 
 The expected outcomes are computed on the EVM (LocalEVM + MarginHarness); the script refuses to
-write if offchain.margin disagrees on any case, or if a written document does not parse back to the
+write if offchain.twins.margin disagrees on any case, or if a written document does not parse back to the
 inputs it was written from. Run it after an intentional change to the engine (either twin):
 
     .venv/bin/python scripts/gen_margin_vectors.py
@@ -27,14 +27,13 @@ from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from offchain.constants import AMOUNT_MAX, B76_PRICE_MAX
-from offchain.errors import GridMarginError, UnknownRevert
-from offchain.evm import ExecutionHalted, LocalEVM
-from offchain.margin import margin_of
-from offchain.margin_report import error_json, result_from_abi, result_json
-from offchain.margin_types import (
+from offchain.twins.constants import AMOUNT_MAX, B76_PRICE_MAX
+from offchain.twins.errors import GridMarginError, UnknownRevert
+from offchain.chain.evm import ExecutionHalted, LocalEVM
+from offchain.twins.margin import margin_of
+from offchain.formats.report import error_json, result_from_abi, result_json
+from offchain.twins.types import (
     GridParams,
     Market,
     OptionPosition,
@@ -44,7 +43,7 @@ from offchain.margin_types import (
     UnderlyingPositions,
     VolPoint,
 )
-from offchain.portfolio_json import (
+from offchain.formats.portfolio import (
     PortfolioFormatError,
     canonical_options,
     loads,
@@ -465,7 +464,7 @@ def main() -> int:
             "(docs/portfolio-format.md). expect: result (MarginHarness.marginOf on the EVM; integers are "
             "decimal strings of wad integers), error (the engine's revert: name and arguments as decimal "
             "strings) or format_error (the parser's exception class and JSON path). "
-            "Written by scripts/gen_margin_vectors.py, which refuses to write if offchain.margin disagrees."
+            "Written by scripts/gen_margin_vectors.py, which refuses to write if offchain.twins.margin disagrees."
         ),
         "cases": out,
     }

@@ -10,10 +10,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from offchain.twins import MATH_FUNCTIONS  # noqa: E402
-from tests.differential import MathOracle, edge_cases  # noqa: E402
+from offchain.twins.registry import MATH_FUNCTIONS
+from offchain.differential.math import MathOracle, edge_cases
 
 WAD = 10**18
 ANCHORS = {

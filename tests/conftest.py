@@ -7,6 +7,6 @@ import pytest
 
 @pytest.fixture(scope="session")
 def math_oracle():
-    from tests.differential import MathOracle
+    from offchain.differential.math import MathOracle
 
     return MathOracle()

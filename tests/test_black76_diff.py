@@ -1,4 +1,4 @@
-"""Differential tests: Black76 on the EVM (Black76Harness) against ``offchain.black76``, value for
+"""Differential tests: Black76 on the EVM (Black76Harness) against ``offchain.twins.black76``, value for
 value and error for error.
 
 Per function: the edge sweep (T -> 0, K = F and +-1 wei, deep ITM/OTM, F and K from 1 wei to
@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from offchain import constants as C
-from offchain._utils.intmath import INT256_MAX, INT256_MIN
-from tests.black76_support import (
+from offchain.twins import constants as C
+from offchain.twins.intmath import INT256_MAX, INT256_MIN
+from offchain.differential.black76 import (
     FUNCTIONS,
     Black76Function,
     Black76Oracle,
@@ -76,7 +76,7 @@ def _args(draw: st.DrawFn, fn: Black76Function) -> list[int]:
         return [forward, strike]
     if fn.arity == 4:
         return [forward, strike, sigma, discount]
-    from offchain.black76 import log_moneyness
+    from offchain.twins.black76 import log_moneyness
 
     args = [log_moneyness(forward, strike) + draw(st.integers(-8, 8)), forward, strike, sigma, discount]
     if fn.arity == 7:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from offchain._utils.artifacts import load_artifact
-from tests.black76_support import FUNCTIONS
+from offchain.chain.artifacts import load_artifact
+from offchain.differential.black76 import FUNCTIONS
 
 SOLIDITY = Path(__file__).resolve().parent.parent / "contracts/libraries/Black76.sol"
 

@@ -16,16 +16,16 @@ from fractions import Fraction
 import mpmath as mp
 import pytest
 
-from offchain import black76 as B
-from offchain import constants as C
-from offchain.errors import (
+from offchain.twins import black76 as B
+from offchain.twins import constants as C
+from offchain.twins.errors import (
     GM_DiscountOutOfRange,
     GM_ForwardOutOfRange,
     GM_LogMoneynessOutOfRange,
     GM_StrikeOutOfRange,
     GM_VolatilityOutOfRange,
 )
-from tests.black76_support import (
+from offchain.differential.black76 import (
     REF_DPS,
     edge_markets,
     error_bound,

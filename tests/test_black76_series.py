@@ -1,4 +1,4 @@
-"""Black76.seriesValue and seriesBounds: the EVM (Black76Harness) against ``offchain.black76``, value
+"""Black76.seriesValue and seriesBounds: the EVM (Black76Harness) against ``offchain.twins.black76``, value
 for value and error for error, and both equal to the specification built from ``position_value``
 (each option's bracket end times its size, summed, rounded down once; the first failing option's
 error)."""
@@ -9,12 +9,12 @@ import random
 
 import pytest
 
-from offchain import black76
-from offchain import constants as C
-from offchain._utils.intmath import wrap_int256
-from offchain.errors import GridMarginError
-from offchain.evm import LocalEVM
-from tests.black76_support import random_series_case, series_offchain, series_onchain
+from offchain.twins import black76
+from offchain.twins import constants as C
+from offchain.twins.intmath import wrap_int256
+from offchain.twins.errors import GridMarginError
+from offchain.chain.evm import LocalEVM
+from offchain.differential.black76 import random_series_case, series_offchain, series_onchain
 
 W = C.WAD
 CASES = 1_500

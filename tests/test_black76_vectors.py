@@ -1,13 +1,13 @@
 """Golden vectors (tests/vectors/black76.json and black76_series.json, integers as strings) hold on
-both sides: the contract (Black76Harness on the EVM) and offchain.black76. Regenerate with
+both sides: the contract (Black76Harness on the EVM) and offchain.twins.black76. Regenerate with
 scripts/gen_black76_vectors.py."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.black76_support import BY_NAME, FUNCTIONS, SERIES_FUNCTIONS, Black76Oracle, series_offchain, series_onchain
-from tests.golden import comparable, expected, load_cases
+from offchain.differential.black76 import BY_NAME, FUNCTIONS, SERIES_FUNCTIONS, Black76Oracle, series_offchain, series_onchain
+from offchain.differential.golden import comparable, expected, load_cases
 
 VECTORS = load_cases("black76.json")
 SERIES_VECTORS = load_cases("black76_series.json")

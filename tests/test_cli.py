@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from offchain.cli import format_wad, parse_int
+from offchain.cli.main import format_wad, parse_int
 from tests.cli_support import run
 
 
@@ -41,7 +41,7 @@ def test_parse_int_and_format_wad_are_exact() -> None:
 def test_math_on_a_local_chain_prints_equal_values_and_gas() -> None:
     """Through the installed console script, on an anvil the command starts itself."""
     run = subprocess.run(
-        [sys.executable, "-m", "offchain.cli", "math", "expWad", "1000000000000000000", "--json"],
+        [sys.executable, "-m", "offchain.cli.main", "math", "expWad", "1000000000000000000", "--json"],
         capture_output=True, text=True, timeout=120,
     )
     assert run.returncode == 0, run.stderr
@@ -52,7 +52,7 @@ def test_math_on_a_local_chain_prints_equal_values_and_gas() -> None:
 
 def test_math_domain_error_agrees_and_exits_nonzero() -> None:
     run = subprocess.run(
-        [sys.executable, "-m", "offchain.cli", "math", "lnWad", "0", "--json"], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "offchain.cli.main", "math", "lnWad", "0", "--json"], capture_output=True, text=True, timeout=120
     )
     assert run.returncode == 1
     assert json.loads(run.stdout)["onchain"] == {"error": "GM_LnUndefined", "args": ["0"]}

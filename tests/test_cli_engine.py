@@ -1,5 +1,5 @@
 """``gridmargin margin --engine ADDRESS``: a portfolio file valued at a deployed MarginEngine's
-parameters and feeds, off-chain (offchain.engine_rpc) and on-chain (marginOfFromFeeds) at one block,
+parameters and feeds, off-chain (offchain.chain.engine) and on-chain (marginOfFromFeeds) at one block,
 equal to the wei; stale or negative feeds and bad arguments as one readable line, exit != 0."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from offchain import engine_rpc
-from offchain.feeds_rpc import underlying_id
-from offchain.margin_report import result_from_json
-from offchain.margin_types import GridParams, RiskParams
-from offchain.portfolio_json import load
+from offchain.chain import engine as engine_rpc
+from offchain.chain.feeds import underlying_id
+from offchain.formats.report import result_from_json
+from offchain.twins.types import GridParams, RiskParams
+from offchain.formats.portfolio import load
 from tests.cli_support import one_line_failure, run
 
 W = 10**18
@@ -34,7 +34,7 @@ def _send(w3, call) -> None:
 @pytest.fixture(scope="module")
 def chain() -> Iterator[tuple]:
     """anvil with a MarginEngine (default grid) whose ETH feeds are fresh: (w3, url, engine, feed, now, expiries)."""
-    from offchain.chain import deploy, start_anvil
+    from offchain.chain.node import deploy, start_anvil
 
     with start_anvil() as w3:
         engine, feed, vols = deploy(w3, "MarginEngine"), deploy(w3, "MockAggregator"), deploy(w3, "VolFeed")

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from offchain import cli
-from offchain.margin import margin_of
-from offchain.margin_report import result_from_json, scenarios
-from offchain.portfolio_json import load
+from offchain.cli import main as cli
+from offchain.twins.margin import margin_of
+from offchain.formats.report import result_from_json, scenarios
+from offchain.formats.portfolio import load
 from tests.cli_support import one_line_failure, run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +28,7 @@ MULTI = ROOT / "docs/examples/multi-underlying.json"
 
 @pytest.fixture(scope="module")
 def rpc_url() -> Iterator[str]:
-    from offchain.chain import start_anvil
+    from offchain.chain.node import start_anvil
 
     with start_anvil() as w3:
         yield w3.provider.endpoint_uri  # type: ignore[attr-defined]
@@ -79,7 +79,7 @@ def test_margin_onchain_starts_its_own_anvil() -> None:
     env = {k: v for k, v in os.environ.items() if k != "ETH_RPC_URL"}
     env["PATH"] = f"{ROOT / 'node_modules/.bin'}{os.pathsep}{env.get('PATH', '')}"
     run = subprocess.run(
-        [sys.executable, "-m", "offchain.cli", "margin", str(LIQUIDATABLE), "--onchain", "--json"],
+        [sys.executable, "-m", "offchain.cli.main", "margin", str(LIQUIDATABLE), "--onchain", "--json"],
         capture_output=True, text=True, timeout=180, env=env, cwd=ROOT, check=False,
     )
     assert run.returncode == 0, run.stderr
@@ -204,10 +204,10 @@ def test_scenarios_engine_error_is_one_line(capsys: pytest.CaptureFixture[str], 
 
 def test_scenario_labels_follow_the_engine_order() -> None:
     """margin_report.scenarios describes scenario j exactly as the engine builds it."""
-    from offchain.margin import (
+    from offchain.twins.margin import (
         _scenario,  # private on purpose: the labels must match the engine
     )
-    from offchain.margin_types import GridParams
+    from offchain.twins.types import GridParams
 
     grids = [GridParams(), GridParams(spot_shocks=(0,), extended_shocks=()), GridParams(extended_shocks=(-90 * 10**16, 10**16), dampener=5 * 10**16)]
     grids += [load(p).params.grids[i] for p in EXAMPLES for i in range(len(load(p).symbols))]
@@ -225,7 +225,7 @@ def test_scenario_labels_follow_the_engine_order() -> None:
     ],
 )
 def test_param_errors_name_the_field(capsys: pytest.CaptureFixture[str], tmp_path: Path, params: dict, fragment: str) -> None:
-    from offchain import margin
+    from offchain.twins import margin
 
     assert (margin.PARAM_MM_FACTOR, margin.PARAM_HAIRCUT, margin.PARAM_ADD_ON) == (0, 9, 10)  # the ids the CLI names
     data = json.loads(MULTI.read_text())

@@ -20,9 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from web3.exceptions import ContractCustomError
 
-from offchain import errors, feeds
-from offchain._utils.intmath import INT256_MAX, INT256_MIN, UINT256_MAX
-from offchain.errors import (
+from offchain.twins import errors
+from offchain.twins import feeds
+from offchain.twins.intmath import INT256_MAX, INT256_MIN, UINT256_MAX
+from offchain.twins.errors import (
     GM_FeedFromFuture,
     GM_FeedIncompleteRound,
     GM_FeedNonPositive,
@@ -38,9 +39,9 @@ from offchain.errors import (
     GM_VolUnauthorized,
     decode_revert,
 )
-from offchain.feeds import MAX_VOL_WAD, RoundData, check_vol, normalize_spot
-from offchain.feeds_rpc import fetch_round_data, fetch_vol, underlying_id
-from tests.feed_differential import (
+from offchain.twins.feeds import MAX_VOL_WAD, RoundData, check_vol, normalize_spot
+from offchain.chain.feeds import fetch_round_data, fetch_vol, underlying_id
+from offchain.differential.feeds import (
     DEPLOYER,
     ETH,
     FEED,
@@ -93,7 +94,7 @@ def _snake(name: str) -> str:
 def test_solidity_and_python_list_the_same_functions_in_the_same_order() -> None:
     source = (ROOT / "contracts/libraries/FeedReader.sol").read_text()
     solidity = re.findall(r"^\s*function (\w+)\(", source, re.MULTILINE)
-    tree = ast.parse((ROOT / "offchain/feeds.py").read_text())
+    tree = ast.parse((ROOT / "offchain/twins/feeds.py").read_text())
     python = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)]
     assert [_snake(n) for n in solidity] == python
 
@@ -113,7 +114,7 @@ def test_constants_match_solidity() -> None:
 
 
 def test_feeds_module_has_no_floats() -> None:
-    for node in ast.walk(ast.parse((ROOT / "offchain/feeds.py").read_text())):
+    for node in ast.walk(ast.parse((ROOT / "offchain/twins/feeds.py").read_text())):
         assert not (isinstance(node, ast.Constant) and isinstance(node.value, float)), node.lineno
         assert not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div)), node.lineno
 
@@ -241,7 +242,7 @@ def test_python_twin_reports_addresses_as_the_evm_decodes_them() -> None:
 
 
 # --------------------------------------------------------------------------------------------------
-# Differential: FeedHarness (EVM) vs offchain.feeds
+# Differential: FeedHarness (EVM) vs offchain.twins.feeds
 # --------------------------------------------------------------------------------------------------
 
 
@@ -556,7 +557,7 @@ def test_two_step_ownership_transfer(chain: StatefulEVM) -> None:
 
 @pytest.fixture(scope="module")
 def node():
-    from offchain.chain import deploy, start_anvil
+    from offchain.chain.node import deploy, start_anvil
 
     with start_anvil() as w3:
         contracts = {name: deploy(w3, name) for name in ("MockAggregator", "VolFeed", "FeedHarness")}

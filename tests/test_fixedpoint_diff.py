@@ -1,4 +1,4 @@
-"""Differential tests: FixedPointMath on the EVM against offchain.fixedpoint, value for value and
+"""Differential tests: FixedPointMath on the EVM against offchain.twins.fixedpoint, value for value and
 error for error. Each function gets its edge sweep plus 20,000 Hypothesis-generated cases
 (200 examples of 100 inputs: one EVM call per input, batching keeps Hypothesis overhead low)."""
 
@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from offchain import constants as C
-from offchain._utils.intmath import INT256_MAX, INT256_MIN
-from offchain.twins import MATH_FUNCTIONS, TwinFunction
-from tests.differential import MathOracle, edge_cases, edge_values
+from offchain.twins import constants as C
+from offchain.twins.intmath import INT256_MAX, INT256_MIN
+from offchain.twins.registry import MATH_FUNCTIONS, TwinFunction
+from offchain.differential.math import MathOracle, edge_cases, edge_values
 
 CASES_PER_EXAMPLE = 100
 EXAMPLES = 200

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from offchain import fixedpoint as F
-from offchain.constants import EXP_MAX_INPUT, WAD, WAD_SCALE_MAX
-from offchain.errors import GM_DivWadByZero, GM_ExpOverflow, GM_LnUndefined, GM_MulWadOverflow, GM_SqrtUndefined
+from offchain.twins import fixedpoint as F
+from offchain.twins.constants import EXP_MAX_INPUT, WAD, WAD_SCALE_MAX
+from offchain.twins.errors import GM_DivWadByZero, GM_ExpOverflow, GM_LnUndefined, GM_MulWadOverflow, GM_SqrtUndefined
 
 mp.mp.dps = 50
 operands = st.integers(-(10**38), 10**38)

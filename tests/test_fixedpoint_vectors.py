@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from offchain.twins import MATH_FUNCTIONS, math_function
-from tests.differential import MathOracle
-from tests.golden import comparable, expected, load_cases
+from offchain.twins.registry import MATH_FUNCTIONS, math_function
+from offchain.differential.math import MathOracle
+from offchain.differential.golden import comparable, expected, load_cases
 
 VECTORS = load_cases("fixedpoint.json")
 

@@ -1,4 +1,4 @@
-"""Differential tests of the margin engine: MarginHarness (EVM) against offchain.margin, result for
+"""Differential tests of the margin engine: MarginHarness (EVM) against offchain.twins.margin, result for
 result and error for error, on random books (a share of them broken on purpose)."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ import random
 
 import pytest
 
-from offchain.errors import GridMarginError
-from offchain.margin import margin_of, shortfall_witness
-from tests.margin_differential import MarginOracle, run_campaign
-from tests.portfolios import random_case
+from offchain.twins.errors import GridMarginError
+from offchain.twins.margin import margin_of, shortfall_witness
+from offchain.differential.margin import MarginOracle, run_campaign
+from offchain.differential.portfolios import random_case
 
 CASES = 10_000
 

@@ -1,5 +1,5 @@
 """MarginEngine on a local anvil: owner-only administration, parameter bounds (the library's),
-events, and the feed path equal to the wei to offchain.engine_rpc + offchain.margin."""
+events, and the feed path equal to the wei to offchain.chain.engine + offchain.twins.margin."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from eth_utils import keccak
 from web3.exceptions import ContractCustomError
 
-from offchain import engine_rpc
-from offchain.errors import (
+from offchain.chain import engine as engine_rpc
+from offchain.twins.errors import (
     GM_EngineFeedNotSet,
     GM_EngineParamsNotSet,
     GM_EngineParamsTooLarge,
@@ -27,9 +27,9 @@ from offchain.errors import (
     GridMarginError,
     decode_revert,
 )
-from offchain.feeds_rpc import underlying_id
-from offchain.margin import margin_of
-from offchain.margin_types import (
+from offchain.chain.feeds import underlying_id
+from offchain.twins.margin import margin_of
+from offchain.twins.types import (
     GridParams,
     Market,
     OptionPosition,
@@ -75,7 +75,7 @@ def _config(feed, vol_feed, vol_id: bytes, rate: int) -> tuple:
 
 @pytest.fixture(scope="module")
 def node():
-    from offchain.chain import deploy, start_anvil
+    from offchain.chain.node import deploy, start_anvil
 
     with start_anvil() as w3:
         engine = deploy(w3, "MarginEngine")
@@ -178,7 +178,7 @@ def test_out_of_bounds_params_revert_as_the_library(node, params: RiskParams) ->
 
 
 def test_set_risk_params_emits_and_replaces(node) -> None:
-    from offchain.chain import deploy
+    from offchain.chain.node import deploy
 
     w3, _ = node
     engine = deploy(w3, "MarginEngine")
@@ -195,7 +195,7 @@ def test_set_risk_params_emits_and_replaces(node) -> None:
 
 
 def test_set_feed_config_checks_the_rate_and_emits(node) -> None:
-    from offchain.chain import deploy
+    from offchain.chain.node import deploy
 
     w3, c = node
     engine = deploy(w3, "MarginEngine")
@@ -209,7 +209,7 @@ def test_set_feed_config_checks_the_rate_and_emits(node) -> None:
 
 
 def test_two_step_ownership_transfer(node) -> None:
-    from offchain.chain import deploy
+    from offchain.chain.node import deploy
 
     w3, _ = node
     engine = deploy(w3, "MarginEngine")
@@ -283,7 +283,7 @@ def test_liquidatable_book(node) -> None:
 def test_gas_of_margin_from_feeds_for_a_four_option_book(node) -> None:
     w3, c = node
     portfolio = _four_option_book(c["expiries"])
-    from offchain.chain import deploy
+    from offchain.chain.node import deploy
 
     gas = c["engine"].functions.marginOfFromFeeds(portfolio.as_abi()).estimate_gas()
     market, params = engine_rpc.market_from_feeds(w3, c["engine"].address, portfolio)
@@ -349,7 +349,7 @@ def test_stale_vol_propagates(node) -> None:
 
 
 def test_configuration_errors(node) -> None:
-    from offchain.chain import deploy
+    from offchain.chain.node import deploy
 
     w3, c = node
     engine = c["engine"]
@@ -366,7 +366,7 @@ def test_configuration_errors(node) -> None:
 
 
 def test_max_options_is_enforced_by_the_library(node) -> None:
-    from offchain.chain import deploy
+    from offchain.chain.node import deploy
 
     w3, c = node
     engine = deploy(w3, "MarginEngine")
@@ -380,7 +380,7 @@ def test_max_options_is_enforced_by_the_library(node) -> None:
 
 
 def test_parameters_above_the_code_size_limit_are_rejected(node) -> None:
-    from offchain.chain import deploy
+    from offchain.chain.node import deploy
 
     w3, _ = node
     engine = deploy(w3, "MarginEngine")

@@ -13,10 +13,10 @@ from dataclasses import replace
 
 import pytest
 
-from offchain.errors import GridMarginError
-from offchain.margin import margin_of, shortfall_witness
-from offchain.margin_types import OptionPosition, Portfolio
-from tests.portfolios import W, random_case
+from offchain.twins.errors import GridMarginError
+from offchain.twins.margin import margin_of, shortfall_witness
+from offchain.twins.types import OptionPosition, Portfolio
+from offchain.differential.portfolios import W, random_case
 
 SEEDS = range(60)
 

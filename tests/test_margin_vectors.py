@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from offchain.errors import GridMarginError, UnknownRevert
-from offchain.evm import LocalEVM
-from offchain.margin import margin_of
-from offchain.margin_report import error_json, result_from_abi, result_from_json
-from offchain.portfolio_json import PortfolioFormatError, loads
+from offchain.twins.errors import GridMarginError, UnknownRevert
+from offchain.chain.evm import LocalEVM
+from offchain.twins.margin import margin_of
+from offchain.formats.report import error_json, result_from_abi, result_from_json
+from offchain.formats.portfolio import PortfolioFormatError, loads
 
 ROOT = Path(__file__).resolve().parent.parent
 VECTORS = json.loads((ROOT / "tests/vectors/portfolios.json").read_text())["cases"]

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from offchain.errors import GridMarginError
-from offchain.margin import margin_of
-from offchain.margin_types import GridParams, OptionPosition, RiskParams
-from offchain.portfolio_json import (
+from offchain.twins.errors import GridMarginError
+from offchain.twins.margin import margin_of
+from offchain.twins.types import GridParams, OptionPosition, RiskParams
+from offchain.formats.portfolio import (
     BadAmountError,
     BadSymbolError,
     BadTimestampError,
@@ -434,7 +434,7 @@ def test_format_errors_name_the_path(name: str, edit, error: type, path: str) ->
 
 def test_every_format_error_class_is_exercised() -> None:
     classes = {e[2] for e in FORMAT_ERRORS} | {InvalidJSONError}
-    declared = {c for c in vars(__import__("offchain.portfolio_json", fromlist=["x"])).values()
+    declared = {c for c in vars(__import__("offchain.formats.portfolio", fromlist=["x"])).values()
                 if isinstance(c, type) and issubclass(c, PortfolioFormatError) and c is not PortfolioFormatError}
     assert declared == classes
 

@@ -1,4 +1,4 @@
-"""Screening (offchain/screening.py) against the exact engine (offchain.margin.margin_of).
+"""Screening (offchain/screening.py) against the exact engine (offchain.twins.margin.margin_of).
 
 The main test screens >= 100,000 random accounts in 48 batches (one market and parameter set per
 batch) and runs ``margin_of`` on every one of them (two worker processes): no liquidatable account
@@ -21,11 +21,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from offchain.black76 import call_put_bounds, log_moneyness
-from offchain.errors import GridMarginError
-from offchain.margin import margin_of
-from offchain.margin_types import GridParams, Portfolio, RiskParams, UnderlyingPositions
-from offchain.screening import (
+from offchain.twins.black76 import call_put_bounds, log_moneyness
+from offchain.twins.errors import GridMarginError
+from offchain.twins.margin import margin_of
+from offchain.twins.types import GridParams, Portfolio, RiskParams, UnderlyingPositions
+from offchain.screening.screen import (
     CDF_ABS_ERROR,
     CHECK,
     INVALID,
@@ -37,7 +37,7 @@ from offchain.screening import (
     screen,
     screen_and_confirm,
 )
-from tests.screening_population import (
+from offchain.differential.population import (
     Batch,
     W,
     book16,
@@ -230,7 +230,7 @@ def test_black76_inside_the_engine_bracket() -> None:
 
 
 def test_shared_and_per_chunk_pricing_agree(population: Population, monkeypatch) -> None:
-    from offchain import screening
+    from offchain.screening import screen as screening
 
     batch = population.batches[1]
     accounts = [population.items[i][1] for i in np.flatnonzero(population.batch == 1)]

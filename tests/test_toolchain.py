@@ -12,14 +12,14 @@ from eth_abi.exceptions import EncodingError
 from packaging.version import Version
 from web3.exceptions import ContractCustomError
 
-from offchain.chain import deploy, start_anvil
-from offchain.errors import (
+from offchain.chain.node import deploy, start_anvil
+from offchain.twins.errors import (
     GM_DivWadByZero,
     GM_MulWadOverflow,
     UnknownRevert,
     decode_revert,
 )
-from offchain.evm import ExecutionHalted, LocalEVM
+from offchain.chain.evm import ExecutionHalted, LocalEVM
 
 SHIM = Path(__file__).resolve().parent.parent / "scripts" / "solc"
 WAD = 10**18

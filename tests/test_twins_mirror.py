@@ -11,16 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from offchain import constants, errors
+from offchain.twins import constants
+from offchain.twins import errors
 
 ROOT = Path(__file__).resolve().parent.parent
 TWINS = [
-    ("contracts/libraries/FixedPointMath.sol", "offchain/fixedpoint.py"),
-    ("contracts/libraries/Black76.sol", "offchain/black76.py"),
-    ("contracts/libraries/FeedReader.sol", "offchain/feeds.py"),
-    ("contracts/libraries/PortfolioMargin.sol", "offchain/margin.py"),
+    ("contracts/libraries/FixedPointMath.sol", "offchain/twins/fixedpoint.py"),
+    ("contracts/libraries/Black76.sol", "offchain/twins/black76.py"),
+    ("contracts/libraries/FeedReader.sol", "offchain/twins/feeds.py"),
+    ("contracts/libraries/PortfolioMargin.sol", "offchain/twins/margin.py"),
 ]
-EXACT_PATH = [python for _, python in TWINS] + ["offchain/constants.py", "offchain/_utils/intmath.py"]
+EXACT_PATH = [python for _, python in TWINS] + ["offchain/twins/constants.py", "offchain/twins/intmath.py"]
 
 
 def _snake(name: str) -> str:

@@ -25,11 +25,11 @@ from typing import IO
 from web3 import Web3
 from web3.contract import Contract
 
-from offchain._utils.artifacts import load_artifact
+from offchain.chain.artifacts import load_artifact
 
 HARDFORK = "cancun"
 STARTUP_TIMEOUT = 30.0
-_REPO_ROOT = Path(__file__).resolve().parent.parent
+_REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 class ChainError(RuntimeError):

@@ -1,8 +1,8 @@
-"""JSON-RPC reads of the market-data feeds, for :mod:`offchain.feeds` (which holds the logic).
+"""JSON-RPC reads of the market-data feeds, for :mod:`offchain.twins.feeds` (which holds the logic).
 
 The only module of the feed layer that does I/O. It returns the raw values a contract would read
-(:func:`fetch_round_data`, :func:`fetch_vol`), so :func:`offchain.feeds.normalize_spot` and
-:func:`offchain.feeds.check_vol` give exactly what ``FeedReader`` returns on chain. Reads that belong
+(:func:`fetch_round_data`, :func:`fetch_vol`), so :func:`offchain.twins.feeds.normalize_spot` and
+:func:`offchain.twins.feeds.check_vol` give exactly what ``FeedReader`` returns on chain. Reads that belong
 together are pinned to one block, so they see the same state as one contract call would.
 
     with chain_from_env() as w3:
@@ -16,8 +16,8 @@ from typing import Any
 from web3 import Web3
 from web3.types import BlockIdentifier
 
-from offchain._utils.artifacts import load_artifact
-from offchain.feeds import RoundData
+from offchain.chain.artifacts import load_artifact
+from offchain.twins.feeds import RoundData
 
 __all__ = ["AGGREGATOR_V3_ABI", "fetch_round_data", "fetch_vol", "underlying_id"]
 

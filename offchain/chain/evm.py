@@ -3,7 +3,7 @@
 :class:`LocalEVM` deploys contracts from ``offchain/artifacts/`` and calls them like ``eth_call``:
 each call runs against the state left by the deployments and its own state changes are discarded.
 A reverted call raises the gridmargin exception of the same name and arguments
-(:func:`offchain.errors.decode_revert`; panics and foreign data give ``UnknownRevert``).
+(:func:`offchain.twins.errors.decode_revert`; panics and foreign data give ``UnknownRevert``).
 
 Functions whose inputs and outputs are all integers (every harness function) are encoded and
 decoded here directly, with eth-abi's range and padding checks; other signatures go through eth-abi.
@@ -22,8 +22,8 @@ from eth_abi.exceptions import DecodingError, EncodingTypeError, ValueOutOfBound
 from eth_utils import keccak
 from eth_utils.abi import collapse_if_tuple
 
-from offchain._utils.artifacts import load_artifact
-from offchain.errors import decode_revert
+from offchain.chain.artifacts import load_artifact
+from offchain.twins.errors import decode_revert
 
 SPEC_ID = "CANCUN"
 DEFAULT_GAS_LIMIT = 30_000_000
@@ -165,7 +165,7 @@ class LocalEVM:
     def call(self, address: str, fn_name: str, *args: Any) -> Any:
         """Call ``fn_name(*args)`` on the contract deployed at ``address``; the decoded result.
 
-        Raises the decoded revert (:func:`offchain.errors.decode_revert`) if the call reverts and
+        Raises the decoded revert (:func:`offchain.twins.errors.decode_revert`) if the call reverts and
         :class:`ExecutionHalted` if it halts.
         """
         function = self._function(address, fn_name)

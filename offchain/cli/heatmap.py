@@ -11,9 +11,9 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from offchain.margin_report import percent_text, scenarios
-from offchain.margin_types import MarginResult
-from offchain.portfolio_json import PortfolioDocument, amount_text
+from offchain.formats.report import percent_text, scenarios
+from offchain.twins.types import MarginResult
+from offchain.formats.portfolio import PortfolioDocument, amount_text
 
 COLUMNS = ("vol down", "vol none", "vol up", "extended\n(weighted)")
 

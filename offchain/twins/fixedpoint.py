@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from math import isqrt
 
-from offchain._utils.intmath import INT256_MAX, INT256_MIN, sdiv
-from offchain.constants import (
+from offchain.twins.intmath import INT256_MAX, INT256_MIN, sdiv
+from offchain.twins.constants import (
     CDF_CUTOFF,
     CDF_P0_X96,
     CDF_P1_X96,
@@ -68,7 +68,7 @@ from offchain.constants import (
     SQRT_WAD,
     WAD,
 )
-from offchain.errors import (
+from offchain.twins.errors import (
     GM_DivWadByZero,
     GM_DivWadOverflow,
     GM_ExpOverflow,

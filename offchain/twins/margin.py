@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from offchain.black76 import series_bounds, series_value
-from offchain.constants import AMOUNT_MAX, B76_PRICE_MAX, SECONDS_PER_YEAR, TERM_SCALING_HORIZON, WAD
-from offchain.errors import (
+from offchain.twins.black76 import series_bounds, series_value
+from offchain.twins.constants import AMOUNT_MAX, B76_PRICE_MAX, SECONDS_PER_YEAR, TERM_SCALING_HORIZON, WAD
+from offchain.twins.errors import (
     GM_AmountOutOfRange,
     GM_MissingVol,
     GM_OptionExpired,
@@ -25,8 +25,8 @@ from offchain.errors import (
     GM_UnknownUnderlying,
     GM_WitnessOutOfRange,
 )
-from offchain.fixedpoint import div_wad_up, exp_wad, ln_wad, mul_wad_down, mul_wad_up, sqrt_wad
-from offchain.margin_types import (
+from offchain.twins.fixedpoint import div_wad_up, exp_wad, ln_wad, mul_wad_down, mul_wad_up, sqrt_wad
+from offchain.twins.types import (
     GridParams,
     Market,
     MarginResult,

@@ -1,5 +1,5 @@
 """Shared by the Black-76 tests, the vector generator and the benchmark: the differential oracle
-(Black76Harness on the EVM against ``offchain.black76``), input generators biased toward every
+(Black76Harness on the EVM against ``offchain.twins.black76``), input generators biased toward every
 branch, and a 60-digit mpmath reference that keeps the rational part of each price exact.
 
 Calldata is built and decoded by hand (every argument and result is an int256), as in
@@ -16,11 +16,11 @@ from fractions import Fraction
 import mpmath as mp
 from eth_utils import keccak
 
-from offchain import black76
-from offchain import constants as C
-from offchain._utils.intmath import INT256_MAX, INT256_MIN
-from offchain.errors import GridMarginError, decode_revert
-from offchain.evm import LocalEVM
+from offchain.twins import black76
+from offchain.twins import constants as C
+from offchain.twins.intmath import INT256_MAX, INT256_MIN
+from offchain.twins.errors import GridMarginError, decode_revert
+from offchain.chain.evm import LocalEVM
 
 W = C.WAD
 REF_DPS = 60
@@ -250,7 +250,7 @@ def series_onchain(evm: LocalEVM, address: str, name: str, args: Sequence) -> Ou
 
 
 def series_offchain(name: str, args: Sequence) -> Outcome:
-    """Outcome of offchain.black76's twin of ``name``."""
+    """Outcome of offchain.twins.black76's twin of ``name``."""
     try:
         return ("value", black76.series_bounds(*args) if name == "seriesBounds" else black76.series_value(*args))
     except GridMarginError as exc:

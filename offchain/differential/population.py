@@ -23,10 +23,10 @@ import multiprocessing
 import random
 from dataclasses import dataclass, replace
 
-from offchain.constants import AMOUNT_MAX
-from offchain.errors import GridMarginError
-from offchain.margin import margin_of
-from offchain.margin_types import (
+from offchain.twins.constants import AMOUNT_MAX
+from offchain.twins.errors import GridMarginError
+from offchain.twins.margin import margin_of
+from offchain.twins.types import (
     GridParams,
     Market,
     OptionPosition,

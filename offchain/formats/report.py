@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from offchain.fixedpoint import div_wad_up
-from offchain.margin import scenario_count
-from offchain.margin_types import GridParams, MarginResult, UnderlyingMargin
-from offchain.portfolio_json import PortfolioDocument, amount_text
+from offchain.twins.fixedpoint import div_wad_up
+from offchain.twins.margin import scenario_count
+from offchain.twins.types import GridParams, MarginResult, UnderlyingMargin
+from offchain.formats.portfolio import PortfolioDocument, amount_text
 
 WAD = 10**18
 VOL_SHOCKS = ("down", "none", "up")
@@ -123,14 +123,14 @@ class MarginOnChain:
     """MarginHarness deployed on a web3 chain; ``margin_of`` raises the decoded engine error on revert."""
 
     def __init__(self, w3: Any) -> None:
-        from offchain.chain import deploy
+        from offchain.chain.node import deploy
 
         self.harness = deploy(w3, "MarginHarness")
 
     def margin_of(self, doc: PortfolioDocument) -> MarginResult:
         from web3.exceptions import ContractCustomError, ContractLogicError
 
-        from offchain.errors import decode_revert
+        from offchain.twins.errors import decode_revert
 
         portfolio, market, params = doc.engine_inputs()
         try:

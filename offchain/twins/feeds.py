@@ -4,7 +4,7 @@ Same functions in the same order as the Solidity library, same checks in the sam
 errors with the same arguments. The pure functions (:func:`normalize_spot`, :func:`check_vol`) take
 the raw values the EVM would read from the feeds, so the logic is checked to the wei against the
 contract; :func:`read_spot` / :func:`read_vol` fetch those values over JSON-RPC
-(:mod:`offchain.feeds_rpc`, the only place with I/O) and hand them over, as their Solidity twins do.
+(:mod:`offchain.chain.feeds`, the only place with I/O) and hand them over, as their Solidity twins do.
 
 Units: spot and vol are signed wad integers (1e18 = 1.0); timestamps and heartbeats are seconds.
 Staleness (spot and vol): ``updated_at > now`` is an error (*FromFuture), ``now - updated_at >
@@ -13,7 +13,7 @@ heartbeat`` is an error (*Stale), ``now - updated_at == heartbeat`` is fresh.
 Inputs are assumed to lie in their ABI types (uint8 decimals, uint80 round ids, uint256 times,
 int256 answers), as they do when read from a chain. Addresses may be given in any hex form; error
 arguments carry them as lowercase 0x-hex and underlyings as 32 bytes, which is how
-:func:`offchain.errors.decode_revert` (eth-abi) decodes the contract's revert.
+:func:`offchain.twins.errors.decode_revert` (eth-abi) decodes the contract's revert.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from eth_utils import to_normalized_address
 
-from offchain._utils.intmath import INT256_MAX
-from offchain.errors import (
+from offchain.twins.intmath import INT256_MAX
+from offchain.twins.errors import (
     GM_FeedDecimalsUnsupported,
     GM_FeedFromFuture,
     GM_FeedIncompleteRound,
@@ -71,10 +71,10 @@ def read_spot(w3: Web3, feed: str, heartbeat: int, now: int) -> int:
     """The latest answer of ``feed`` as a wad, checked as :func:`normalize_spot`.
 
     Reads ``latestRoundData()`` and ``decimals()`` at one block (see
-    :func:`offchain.feeds_rpc.fetch_round_data`). ``now`` is the valuation time; pass the block's
+    :func:`offchain.chain.feeds.fetch_round_data`). ``now`` is the valuation time; pass the block's
     timestamp to get what the contract would return in that block.
     """
-    from offchain.feeds_rpc import fetch_round_data
+    from offchain.chain.feeds import fetch_round_data
 
     decimals, round_data = fetch_round_data(w3, feed)
     return normalize_spot(feed, decimals, round_data, heartbeat, now)
@@ -111,9 +111,9 @@ def normalize_spot(feed: str, decimals: int, round_data: RoundData, heartbeat: i
 def read_vol(w3: Web3, vol_feed: str, underlying: bytes, expiry: int, heartbeat: int, now: int) -> int:
     """The fresh, in-bounds volatility of (underlying, expiry) from ``vol_feed``, wad.
 
-    Reads ``getVol(underlying, expiry)`` (:func:`offchain.feeds_rpc.fetch_vol`), then :func:`check_vol`.
+    Reads ``getVol(underlying, expiry)`` (:func:`offchain.chain.feeds.fetch_vol`), then :func:`check_vol`.
     """
-    from offchain.feeds_rpc import fetch_vol
+    from offchain.chain.feeds import fetch_vol
 
     vol, updated_at = fetch_vol(w3, vol_feed, underlying, expiry)
     return check_vol(vol_feed, underlying, expiry, vol, updated_at, heartbeat, now)

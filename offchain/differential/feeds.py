@@ -1,7 +1,7 @@
-"""Differential oracle and a stateful EVM for the feed layer (FeedReader / offchain.feeds, VolFeed).
+"""Differential oracle and a stateful EVM for the feed layer (FeedReader / offchain.twins.feeds, VolFeed).
 
 :class:`FeedOracle` runs FeedHarness's pure functions (``normalizeSpot``, ``checkVol``) in a
-:class:`offchain.evm.LocalEVM` and the Python twins on the same inputs; outcomes must be equal
+:class:`offchain.chain.evm.LocalEVM` and the Python twins on the same inputs; outcomes must be equal
 (same integer, or same error with the same arguments).
 
 :class:`StatefulEVM` is a small pyrevm wrapper whose transactions *commit* (LocalEVM discards every
@@ -23,11 +23,11 @@ from eth_abi import encode as abi_encode
 from eth_utils import keccak, to_checksum_address
 from eth_utils.abi import collapse_if_tuple
 
-from offchain import feeds
-from offchain._utils.artifacts import load_artifact
-from offchain._utils.intmath import INT256_MAX, INT256_MIN, UINT256_MAX
-from offchain.errors import decode_revert
-from offchain.evm import LocalEVM
+from offchain.twins import feeds
+from offchain.chain.artifacts import load_artifact
+from offchain.twins.intmath import INT256_MAX, INT256_MIN, UINT256_MAX
+from offchain.twins.errors import decode_revert
+from offchain.chain.evm import LocalEVM
 
 Outcome = tuple[str, object]
 """("value", int) or ("error", exception): what one side did with one input."""
@@ -50,7 +50,7 @@ ETH = b"ETH".ljust(32, b"\0")
 
 
 class FeedOracle:
-    """A FeedHarness in a LocalEVM, compared call by call with :mod:`offchain.feeds`."""
+    """A FeedHarness in a LocalEVM, compared call by call with :mod:`offchain.twins.feeds`."""
 
     def __init__(self) -> None:
         self.evm = LocalEVM()

@@ -7,7 +7,7 @@
 * ``UNDER`` -- provably liquidatable: ``margin_of(...).equity < maintenance_margin``;
 * ``CHECK`` -- too close to call (or not provably valid input): run the exact engine.
 
-``screen_and_confirm`` runs :func:`offchain.margin.margin_of` on the CHECK accounts, so callers get a
+``screen_and_confirm`` runs :func:`offchain.twins.margin.margin_of` on the CHECK accounts, so callers get a
 final answer for every account. docs/screening.md has the method, the guarantee and measured numbers.
 
 Method
@@ -104,16 +104,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from offchain.constants import (
+from offchain.twins.constants import (
     AMOUNT_MAX,
     B76_PRICE_MAX,
     SECONDS_PER_YEAR,
     TERM_SCALING_HORIZON,
     WAD,
 )
-from offchain.errors import GridMarginError
-from offchain.margin import margin_of
-from offchain.margin_types import MarginResult, Market, Portfolio, RiskParams
+from offchain.twins.errors import GridMarginError
+from offchain.twins.margin import margin_of
+from offchain.twins.types import MarginResult, Market, Portfolio, RiskParams
 
 __all__ = [
     "ABS_UNIT",
@@ -709,7 +709,7 @@ class ConfirmedResult:
 
 def screen_and_confirm(portfolios: list[Portfolio], market: Market, params: RiskParams, *,
                        processes: int = 1, packed: Packed | None = None) -> ConfirmedResult:
-    """:func:`screen`, then :func:`offchain.margin.margin_of` on each CHECK account (``processes``
+    """:func:`screen`, then :func:`offchain.twins.margin.margin_of` on each CHECK account (``processes``
     worker processes if > 1): every account ends SAFE, UNDER or INVALID."""
     screened = screen(packed if packed is not None else portfolios, market, params)
     classes = screened.classes.copy()

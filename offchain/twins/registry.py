@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from eth_utils import keccak
 
-from offchain import fixedpoint
+from offchain.twins import fixedpoint
 
 
 @dataclass(frozen=True)

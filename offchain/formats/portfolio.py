@@ -1,7 +1,7 @@
 """The public JSON portfolio format (docs/portfolio-format.md): parse, canonicalise, write.
 
 A document holds ``{"portfolio": ..., "market": ..., "params": ...}`` (``params`` optional). The
-parser turns it into the engine's dataclasses (:mod:`offchain.margin_types`) exactly:
+parser turns it into the engine's dataclasses (:mod:`offchain.twins.types`) exactly:
 
 * amounts are decimal strings in natural units (``"3000.5"`` cash, ``"-2"`` tokens, ``"0.65"`` or
   ``"65%"`` for fractions), converted to wad integers with integer arithmetic only. A value that is
@@ -16,7 +16,7 @@ parser turns it into the engine's dataclasses (:mod:`offchain.margin_types`) exa
   own checks).
 
 Malformed input raises a :class:`PortfolioFormatError` subclass naming the JSON path of the problem.
-These are not :class:`offchain.errors.GridMarginError`\\ s: those mirror Solidity errors one to one,
+These are not :class:`offchain.twins.errors.GridMarginError`\\ s: those mirror Solidity errors one to one,
 while format errors happen before anything reaches the engine. Values the format can carry but the
 engine refuses (an expired option, a strike of 0, a haircut of 100%) pass through and fail in the
 engine, with the engine's error, on both sides.
@@ -33,7 +33,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from offchain.margin_types import (
+from offchain.twins.types import (
     GridParams,
     Market,
     OptionPosition,

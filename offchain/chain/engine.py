@@ -1,9 +1,9 @@
-"""Off-chain twin of ``MarginEngine``'s feed path: read what the engine reads, value with :mod:`offchain.margin`.
+"""Off-chain twin of ``MarginEngine``'s feed path: read what the engine reads, value with :mod:`offchain.twins.margin`.
 
 :func:`market_from_feeds` reads a deployed engine's risk parameters and feed configuration and the
 feeds themselves over JSON-RPC, all pinned to one block, and builds the :class:`Market` exactly as
 ``MarginEngine.marketFromFeeds`` does (same reads, same order, same errors, timestamp = the block's).
-:func:`margin_of_from_feeds` then runs :func:`offchain.margin.margin_of` on it, which equals
+:func:`margin_of_from_feeds` then runs :func:`offchain.twins.margin.margin_of` on it, which equals
 ``MarginEngine.marginOfFromFeeds`` to the wei (tests/test_margin_engine.py).
 
     with chain_from_env() as w3:
@@ -18,12 +18,12 @@ from typing import Any, NamedTuple
 from web3 import Web3
 from web3.types import BlockIdentifier
 
-from offchain._utils.artifacts import load_artifact
-from offchain.errors import GM_EngineFeedNotSet, GM_EngineParamsNotSet, GM_UnknownUnderlying
-from offchain.feeds import check_vol, normalize_spot
-from offchain.feeds_rpc import _pinned, fetch_round_data, fetch_vol
-from offchain.margin import margin_of, shortfall_witness
-from offchain.margin_types import (
+from offchain.chain.artifacts import load_artifact
+from offchain.twins.errors import GM_EngineFeedNotSet, GM_EngineParamsNotSet, GM_UnknownUnderlying
+from offchain.twins.feeds import check_vol, normalize_spot
+from offchain.chain.feeds import _pinned, fetch_round_data, fetch_vol
+from offchain.twins.margin import margin_of, shortfall_witness
+from offchain.twins.types import (
     GridParams,
     MarginResult,
     Market,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from offchain.margin_types import (
+from offchain.twins.types import (
     GridParams,
     Market,
     OptionPosition,

@@ -17,8 +17,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from offchain.errors import GridMarginError
-from offchain.portfolio_json import PortfolioFormatError
+from offchain.twins.errors import GridMarginError
+from offchain.formats.portfolio import PortfolioFormatError
 
 console = Console(width=None if sys.stdout.isatty() else 120)
 
@@ -134,9 +134,9 @@ rpc_option = click.option(
 def math(function: str, values: Sequence[str], rpc_url: str | None, as_json: bool) -> int:
     """Evaluate FUNCTION (e.g. expWad or exp_wad) on VALUES (wad integers; 1e18 = 1.0) off-chain
     and on-chain, and show both results and the gas."""
-    from offchain.chain import chain_from_env
-    from offchain.mathcheck import MathOnChain
-    from offchain.twins import math_function
+    from offchain.chain.node import chain_from_env
+    from offchain.chain.mathcheck import MathOnChain
+    from offchain.twins.registry import math_function
 
     try:
         fn = math_function(function)
@@ -163,9 +163,9 @@ def math(function: str, values: Sequence[str], rpc_url: str | None, as_json: boo
 def demo(rpc_url: str | None) -> int:
     """Deploy the math harnesses and compare a tour of inputs on both sides; then deploy the margin
     engine and value every example book in docs/examples on both sides."""
-    from offchain.chain import chain_from_env
-    from offchain.mathcheck import MathOnChain
-    from offchain.twins import math_function
+    from offchain.chain.node import chain_from_env
+    from offchain.chain.mathcheck import MathOnChain
+    from offchain.twins.registry import math_function
 
     with chain_from_env(rpc_url) as w3:
         console.print(f"[bold]chain[/bold] id {w3.eth.chain_id}, block {w3.eth.block_number}")
@@ -185,17 +185,17 @@ def demo(rpc_url: str | None) -> int:
 
 def _demo_books(w3) -> list[tuple[str, int, int, int, bool, int, bool]]:
     """(name, options, equity, MM, liquidatable, gas, equal) of MarginEngine.marginOfWithParams on
-    every docs/examples book against offchain.margin.margin_of."""
+    every docs/examples book against offchain.twins.margin.margin_of."""
     from pathlib import Path
 
-    from offchain.chain import deploy
-    from offchain.engine_rpc import result_from_abi
-    from offchain.margin import margin_of
-    from offchain.portfolio_json import load
+    from offchain.chain.node import deploy
+    from offchain.chain.engine import result_from_abi
+    from offchain.twins.margin import margin_of
+    from offchain.formats.portfolio import load
 
     engine = deploy(w3, "MarginEngine")
     rows = []
-    for path in sorted((Path(__file__).resolve().parent.parent / "docs" / "examples").glob("*.json")):
+    for path in sorted((Path(__file__).resolve().parents[2] / "docs" / "examples").glob("*.json")):
         portfolio, market, params = load(path).engine_inputs()
         call = engine.functions.marginOfWithParams(portfolio.as_abi(), market.as_abi(), params.as_abi())
         onchain = result_from_abi(call.call())
@@ -207,7 +207,7 @@ def _demo_books(w3) -> list[tuple[str, int, int, int, bool, int, bool]]:
 
 
 def _books_table(rows: list[tuple[str, int, int, int, bool, int, bool]]) -> Table:
-    from offchain.portfolio_json import amount_text
+    from offchain.formats.portfolio import amount_text
 
     table = Table(title="MarginEngine.marginOfWithParams on docs/examples: off-chain = on-chain")
     for name, justify in (("book", "left"), ("options", "right"), ("equity", "right"), ("MM", "right"),
@@ -226,7 +226,7 @@ _UNDERLYING_FIRST = {
     "GM_SpotNonPositive", "GM_RateOutOfRange", "GM_OptionsNotCanonical", "GM_OptionExpired",
     "GM_MissingVol", "GM_UnknownUnderlying",
 }
-# GM_ParamOutOfRange(underlying, param id, value): the ids of offchain.margin.PARAM_*, by file field.
+# GM_ParamOutOfRange(underlying, param id, value): the ids of offchain.twins.margin.PARAM_*, by file field.
 _PARAM_FIELDS = (
     "mm_factor", "max_options", "correlation", "spot_shocks", "extended_shocks", "vol_down", "vol_up",
     "term_power_short/term_power_long", "dampener", "haircut", "linear_add_on/short_option_add_on",
@@ -235,7 +235,7 @@ _GLOBAL_PARAMS = 3  # ids below this are not per underlying (the underlying argu
 
 
 def _load_document(path: str):
-    from offchain import portfolio_json
+    from offchain.formats import portfolio as portfolio_json
 
     try:
         return portfolio_json.load(path)
@@ -264,7 +264,7 @@ def _engine_error_line(exc: Exception, doc=None) -> str:
 
 
 def _offchain_outcome(doc) -> tuple[str, object]:
-    from offchain.margin import margin_of
+    from offchain.twins.margin import margin_of
 
     try:
         return ("value", margin_of(*doc.engine_inputs()))
@@ -275,9 +275,9 @@ def _offchain_outcome(doc) -> tuple[str, object]:
 def _onchain_outcome(doc, rpc_url: str | None) -> tuple[str, object]:
     from web3.exceptions import Web3Exception
 
-    from offchain.chain import chain_from_env
-    from offchain.errors import UnknownRevert
-    from offchain.margin_report import MarginOnChain
+    from offchain.chain.node import chain_from_env
+    from offchain.twins.errors import UnknownRevert
+    from offchain.formats.report import MarginOnChain
 
     try:
         with chain_from_env(rpc_url) as w3:
@@ -292,17 +292,17 @@ def _onchain_outcome(doc, rpc_url: str | None) -> tuple[str, object]:
 def _engine_outcomes(doc, engine: str, rpc_url: str | None):
     """(doc with the engine's parameters, off-chain outcome, on-chain outcome): the document's
     portfolio valued at a deployed MarginEngine's risk parameters and feeds, by the off-chain twin
-    (offchain.engine_rpc) and by ``marginOfFromFeeds``, both at the same block."""
+    (offchain.chain.engine) and by ``marginOfFromFeeds``, both at the same block."""
     import os
     from dataclasses import replace
 
     from eth_utils import is_address
     from web3.exceptions import ContractCustomError, Web3Exception
 
-    from offchain import engine_rpc
-    from offchain.chain import ChainError, connect
-    from offchain.errors import decode_revert
-    from offchain.margin import margin_of
+    from offchain.chain import engine as engine_rpc
+    from offchain.chain.node import ChainError, connect
+    from offchain.twins.errors import decode_revert
+    from offchain.twins.margin import margin_of
 
     url = rpc_url or os.environ.get("ETH_RPC_URL")
     if not url:
@@ -340,13 +340,13 @@ def _engine_outcomes(doc, engine: str, rpc_url: str | None):
 
 
 def _wad_cell(value: int) -> str:
-    from offchain.portfolio_json import amount_text
+    from offchain.formats.portfolio import amount_text
 
     return amount_text(value)
 
 
 def _margin_tables(doc, offchain, onchain, onchain_label: str) -> list[Table]:
-    from offchain.margin_report import scenarios
+    from offchain.formats.report import scenarios
 
     both = onchain is not None
     summary = Table(title="Account (cash units, exact)")
@@ -400,7 +400,7 @@ def margin(portfolio: str, as_json: bool, onchain: bool, engine: str | None, rpc
     """Equity, IM, MM, liquidatable and each underlying's worst scenario for PORTFOLIO (a JSON file,
     docs/portfolio-format.md), computed off-chain; with --onchain also on a chain, with --engine at a
     deployed engine's feeds, off-chain and on-chain (exit 1 unless equal)."""
-    from offchain.margin_report import error_json, report_json, result_json
+    from offchain.formats.report import error_json, report_json, result_json
 
     doc = _load_document(portfolio)
     if engine is not None:
@@ -439,7 +439,7 @@ def margin(portfolio: str, as_json: bool, onchain: bool, engine: str | None, rpc
 
 
 def _scenario_tables(doc, result) -> list[Table]:
-    from offchain.margin_report import percent_text, scenarios
+    from offchain.formats.report import percent_text, scenarios
 
     tables = []
     for u in result.underlyings:
@@ -480,7 +480,7 @@ def _scenario_tables(doc, result) -> list[Table]:
 def scenarios_command(portfolio: str, plot_path: str | None, as_json: bool) -> int:
     """The risk vector of PORTFOLIO: the P&L of every grid scenario per underlying (spot shock x vol
     shock, then the extended shocks), computed off-chain."""
-    from offchain.margin_report import scenarios
+    from offchain.formats.report import scenarios
 
     doc = _load_document(portfolio)
     kind, result = _offchain_outcome(doc)
@@ -491,7 +491,7 @@ def scenarios_command(portfolio: str, plot_path: str | None, as_json: bool) -> i
             import matplotlib  # noqa: F401
         except ImportError:
             raise CliError("--plot needs matplotlib: pip install matplotlib") from None
-        from offchain.margin_plot import plot_risk
+        from offchain.cli.heatmap import plot_risk
 
         plot_risk(doc, result, plot_path, title=doc.description or portfolio)  # type: ignore[arg-type]
     if as_json:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-VECTORS_DIR = Path(__file__).parent / "vectors"
+VECTORS_DIR = Path(__file__).resolve().parents[2] / "tests" / "vectors"
 
 
 def load_cases(name: str) -> list[dict]:

@@ -31,8 +31,8 @@ after the discount and :func:`call_put_bounds` turns err into a guaranteed brack
 
 from __future__ import annotations
 
-from offchain._utils.intmath import sdiv, wrap_int256
-from offchain.constants import (
+from offchain.twins.intmath import sdiv, wrap_int256
+from offchain.twins.constants import (
     AMOUNT_MAX,
     B76_D_CUTOFF,
     B76_EXP_E0_X96,
@@ -70,7 +70,7 @@ from offchain.constants import (
     POW5_18,
     WAD,
 )
-from offchain.errors import (
+from offchain.twins.errors import (
     GM_AmountOutOfRange,
     GM_DiscountOutOfRange,
     GM_ForwardOutOfRange,
@@ -79,7 +79,7 @@ from offchain.errors import (
     GM_StrikeOutOfRange,
     GM_VolatilityOutOfRange,
 )
-from offchain.fixedpoint import ln_wad
+from offchain.twins.fixedpoint import ln_wad
 
 MODE_CALL, MODE_VALUE, MODE_BOUNDS = 2, 0, 1
 """_series_core modes: the first option's undiscounted call, the value sum, both sums."""

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from web3 import Web3
 from web3.exceptions import ContractCustomError, ContractLogicError
 
-from offchain.chain import deploy
-from offchain.errors import decode_revert
-from offchain.twins import MATH_FUNCTIONS, TwinFunction
+from offchain.chain.node import deploy
+from offchain.twins.errors import decode_revert
+from offchain.twins.registry import MATH_FUNCTIONS, TwinFunction
 
 Outcome = tuple[str, object]
 """("value", int) or ("error", exception)."""

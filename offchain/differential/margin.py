@@ -1,15 +1,15 @@
-"""Differential oracle for the margin engine: MarginHarness (EVM) against offchain.margin, the
+"""Differential oracle for the margin engine: MarginHarness (EVM) against offchain.twins.margin, the
 whole result or the same error. Shared by tests/test_margin_diff.py and scripts/fuzz_margin.py."""
 
 from __future__ import annotations
 
 import random
 
-from offchain.errors import GridMarginError
-from offchain.evm import LocalEVM
-from offchain.margin import margin_of
-from offchain.margin_types import MarginResult, Market, Portfolio, RiskParams
-from tests.portfolios import random_case
+from offchain.twins.errors import GridMarginError
+from offchain.chain.evm import LocalEVM
+from offchain.twins.margin import margin_of
+from offchain.twins.types import MarginResult, Market, Portfolio, RiskParams
+from offchain.differential.portfolios import random_case
 
 
 class MarginOracle:

@@ -1,5 +1,5 @@
 """Differential oracle for the math twin: the same input through MathHarness (EVM) and
-``offchain.fixedpoint`` must give the same integer, or the same error with the same arguments.
+``offchain.twins.fixedpoint`` must give the same integer, or the same error with the same arguments.
 
 Used by the test suite (Hypothesis-driven) and by ``scripts/fuzz_math.py`` (long random campaigns).
 Calldata is built and decoded by hand: at 20,000+ cases per function the ABI library would cost
@@ -11,11 +11,11 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator, Sequence
 
-from offchain import constants as C
-from offchain._utils.intmath import INT256_MAX, INT256_MIN
-from offchain.errors import decode_revert
-from offchain.evm import LocalEVM
-from offchain.twins import TwinFunction
+from offchain.twins import constants as C
+from offchain.twins.intmath import INT256_MAX, INT256_MIN
+from offchain.twins.errors import decode_revert
+from offchain.chain.evm import LocalEVM
+from offchain.twins.registry import TwinFunction
 
 Outcome = tuple[str, object]
 """("value", int) or ("error", exception): what one side did with one input."""

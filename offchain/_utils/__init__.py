@@ -1,1 +1,0 @@
-"""Private helpers shared by the exact engine. Not a public API."""
