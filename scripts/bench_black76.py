@@ -10,35 +10,61 @@ number of pairs. One evaluation prices the call and the put together. Grids, one
   - typical grid: 11 strikes 75%..125% of spot x 9 spot shocks -20%..+20%, 30-day 60% vol
   - deep ITM/OTM (no tail: |d1| past the CDF cutoff) and sigma sqrt(T) = 0 (intrinsic value)
 Accuracy: the Python twin (equal to the contract to the wei, as the differential tests prove) against
-a 60-digit mpmath reference (tests/black76_support.py) on the documented accuracy domain: F in
+a 60-digit mpmath reference (offchain/differential/black76.py) on the documented accuracy domain: F in
 [1e-6, 1e12], K / F in [1e-4, 1e4], sigma sqrt(T) in {0} U [1 wei, 20], D in (0.3, 1]. Reported:
 max |error| / F, max |error| / documented bound, and whether every bracket contained the true price.
 
-Usage: python scripts/bench_black76.py [--points 20000] [--seed 1] [--json]
+Snapshot: docs/snapshots/black76.json ("<grid>": gas per pair of each function), written with --snapshot.
+--json prints the gas rows (each with gas_goal_per_pair) then the accuracy row.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
 import random
 import sys
-from pathlib import Path
 
 import mpmath as mp
 
-ROOT = Path(__file__).resolve().parent.parent
-
+from offchain.chain.evm import LocalEVM
+from offchain.differential import bench
+from offchain.differential.black76 import error_bound, random_market, reference
 from offchain.twins import black76
 from offchain.twins import constants as C
 from offchain.twins.constants import WAD
-from offchain.chain.evm import LocalEVM
-from offchain.differential.black76 import error_bound, random_market, reference
 
 W = WAD
 FUNCTIONS = ("callPut", "callPutBounds", "price", "priceBounds", "positionValue")  # Black76GasHarness ids 0..4
 GAS_GOAL = 2000
+GAS_TABLE = bench.Table(
+    "Black-76: gas per (strike, scenario) pair, call and put together (marginal, Black76GasHarness)",
+    (
+        bench.Column("grid"),
+        bench.Column("pairs"),
+        *(bench.Column(fn, fmt=",", snapshot=True) for fn in ("callPut", "callPutBounds", "positionValue")),
+        bench.Column("price", "price (+2 ln)", ",", snapshot=True),
+        bench.Column("priceBounds", "priceBounds (+2 ln)", ",", snapshot=True),
+    ),
+    label="{grid}",
+)
+ACCURACY_TABLE = bench.Table(
+    "Black-76: accuracy vs 60-digit mpmath, F in [1e-6, 1e12], K/F in [1e-4, 1e4], sigma sqrt(T) in {0} U [1 wei, 20]",
+    (
+        bench.Column("points", fmt=","),
+        bench.Column("max_err_over_F", "max err / F", ".2e"),
+        bench.Column("max_err_over_bound", "max err / bound", ".3f"),
+        bench.Column("max_undiscounted_err_over_err", "max undiscounted err / err", ".3f"),
+        bench.Column("bracket_misses", "bracket misses"),
+    ),
+)
+NOTES = (
+    f"gas goal: well under {GAS_GOAL} gas per pair for the engine's calls (callPut / callPutBounds / positionValue).",
+    (
+        f"accuracy goal: err / F <= 1e-12. bound = D err + 0.5 wei (rounding to nearest), err = "
+        f"{C.B76_ERR_FORWARD / W:.3g} F + {C.B76_ERR_STRIKE / W:.0e} K + {C.B76_ERR_WEI} wei; the undiscounted column "
+        "compares the Q32 call, before rounding, with err."
+    ),
+)
 
 
 def _grids() -> list[tuple[str, list[int], list[int], int, int]]:
@@ -61,7 +87,7 @@ def measure_gas() -> list[dict]:
     rows = []
     for name, forwards, strikes, sigma, discount in _grids():
         gas = {fn: evm.call(harness, "measure", i, forwards, strikes, sigma, discount)[0] for i, fn in enumerate(FUNCTIONS)}
-        rows.append({"grid": name, "pairs": len(forwards) * len(strikes), **gas})
+        rows.append({"grid": name, "pairs": len(forwards) * len(strikes), **gas, "gas_goal_per_pair": GAS_GOAL})
     return rows
 
 
@@ -100,31 +126,12 @@ def measure_accuracy(points: int, seed: int) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = bench.parser(__doc__, snapshot="black76")
     parser.add_argument("--points", type=int, default=20_000, help="accuracy sample size")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--json", action="store_true", help="one JSON object: gas rows and accuracy")
     args = parser.parse_args()
-
-    gas_rows = measure_gas()
-    accuracy = measure_accuracy(args.points, args.seed)
-    if args.json:
-        print(json.dumps({"gas_goal_per_pair": GAS_GOAL, "gas": gas_rows, "accuracy": accuracy}))
-        return 0
-    print("Gas per (strike, scenario) pair, call and put together (marginal, Black76GasHarness):\n")
-    print("| grid | pairs | callPut | callPutBounds | positionValue | price (+2 ln) | priceBounds (+2 ln) |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for r in gas_rows:
-        print(f"| {r['grid']} | {r['pairs']} | {r['callPut']} | {r['callPutBounds']} | {r['positionValue']} | {r['price']} | {r['priceBounds']} |")
-    print(f"\ngoal: well under {GAS_GOAL} gas per pair for the engine's calls (callPut / callPutBounds / positionValue).\n")
-    print("Accuracy vs 60-digit mpmath, F in [1e-6, 1e12], K/F in [1e-4, 1e4], sigma sqrt(T) in {0} U [1 wei, 20]:\n")
-    print("| points | max err / F | max err / bound | max undiscounted err / err | bracket misses |")
-    print("|---:|---:|---:|---:|---:|")
-    a = accuracy
-    print(f"| {a['points']} | {a['max_err_over_F']:.2e} | {a['max_err_over_bound']:.3f} | "
-          f"{a['max_undiscounted_err_over_err']:.3f} | {a['bracket_misses']} |")
-    print(f"\ngoal: err / F <= 1e-12. bound = D err + 0.5 wei (rounding to nearest), err = {C.B76_ERR_FORWARD / W:.3g} F + {C.B76_ERR_STRIKE / W:.0e} K + {C.B76_ERR_WEI} wei;")
-    print("the undiscounted column compares the Q32 call, before rounding, with err. No bracket miss.")
+    sections = [(GAS_TABLE, measure_gas()), (ACCURACY_TABLE, [measure_accuracy(args.points, args.seed)])]
+    bench.report(args, sections, NOTES)
     return 0
 
 

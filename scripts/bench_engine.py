@@ -5,30 +5,39 @@ The book of scripts/bench_margin.py (one underlying, collateral, a perp and N op
 expiries) under the default grid stored in the engine, spot from a Chainlink-style aggregator and
 the four vols from a VolFeed. Per N, as transaction receipts (21,000 and calldata included):
 `shortfallWitness(portfolio, [worst])`, `isLiquidatable(portfolio)` and `marginOfFromFeeds`.
-Beside them the same witness through MarginHarness with the market and parameters in calldata
+Beside them the same witness through MarginEvaluator with the market and parameters in calldata
 (bench_margin's figure), so the feed reads, the stored-parameter load and the call into the
 engine's evaluator show as the difference.
 
-Usage: python scripts/bench_engine.py [--json]
+Snapshot: docs/snapshots/engine.json ("<N> options": the gas columns), written with --snapshot.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
-from pathlib import Path
-
 
 from bench_margin import book
 
-from offchain.chain.node import deploy, start_anvil
 from offchain.chain.evm import LocalEVM
+from offchain.chain.node import deploy, start_anvil
+from offchain.differential import bench
 
 SIZES = (1, 4, 16, 64)
 ETH = b"ETH".ljust(32, b"\0")
 HEARTBEAT = 3_600
 RATE = 5 * 10**16
+TABLE = bench.Table(
+    "MarginEngine: the keeper's calls (feeds on anvil) and the evaluator's witness (market, params in calldata)",
+    (
+        bench.Column("options"),
+        bench.Column("engine_witness_gas", "engine shortfallWitness", ",", snapshot=True),
+        bench.Column("engine_is_liquidatable_gas", "engine isLiquidatable", ",", snapshot=True),
+        bench.Column("engine_margin_of_from_feeds_gas", "engine marginOfFromFeeds", ",", snapshot=True),
+        bench.Column("harness_witness_gas", "evaluator shortfallWitness", ",", snapshot=True),
+    ),
+    label="{options} options",
+)
+NOTE = "Transaction receipts on anvil (21,000 and calldata included); default 35-scenario grid stored in the engine."
 
 
 def _send(w3, call) -> int:
@@ -40,8 +49,9 @@ def _send(w3, call) -> int:
 def measure() -> list[dict[str, int]]:
     rows = []
     harness_evm = LocalEVM()
-    harness = harness_evm.deploy("MarginHarness")
+    harness = harness_evm.deploy("MarginEvaluator")
     with start_anvil() as w3:
+        bench.steady_clock(w3)
         aggregator, vol_feed, engine = deploy(w3, "MockAggregator"), deploy(w3, "VolFeed"), deploy(w3, "MarginEngine")
         now = w3.eth.get_block("latest")["timestamp"]
         _send(w3, aggregator.functions.setDecimals(18))
@@ -68,21 +78,8 @@ def measure() -> list[dict[str, int]]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", action="store_true", help="one JSON object per row")
-    args = parser.parse_args()
-    rows = measure()
-    if args.json:
-        for row in rows:
-            print(json.dumps(row))
-        return 0
-    print("| options | engine shortfallWitness | engine isLiquidatable | engine marginOfFromFeeds "
-          "| harness shortfallWitness (market, params in calldata) |")
-    print("|---:|---:|---:|---:|---:|")
-    for r in rows:
-        print(f"| {r['options']} | {r['engine_witness_gas']:,} | {r['engine_is_liquidatable_gas']:,} | "
-              f"{r['engine_margin_of_from_feeds_gas']:,} | {r['harness_witness_gas']:,} |")
-    print("Transaction receipts on anvil (21,000 and calldata included); default 35-scenario grid stored in the engine.")
+    args = bench.parser(__doc__, snapshot="engine").parse_args()
+    bench.report(args, [(TABLE, measure())], [NOTE])
     return 0
 
 

@@ -5,21 +5,18 @@ Book: one underlying (spot 3,000, four expiries 7-180 days), collateral, one per
 (alternating long puts / short calls on a strike ladder), default grid (Deribit's set: 27 standard
 + 8 extended scenarios), and at 16 options also the 27 standard scenarios alone (the goal is stated
 for >= 27). Gas is the whole call as a keeper pays it (21,000 intrinsic and calldata
-included) through MarginHarness on pyrevm (Cancun); the witness names the worst scenario. The
+included) through MarginEvaluator on pyrevm (Cancun); the witness names the worst scenario. The
 execution columns leave out the 21,000 and the calldata: what a contract calling the engine pays.
 
-Usage: python scripts/bench_margin.py [--json]
+Snapshot: docs/snapshots/margin.json ("<N> options, <S> scenarios": the gas columns), written with --snapshot.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
-from pathlib import Path
-
 
 from offchain.chain.evm import LocalEVM
+from offchain.differential import bench
 from offchain.twins.margin import margin_of, scenario_count
 from offchain.twins.types import (
     GridParams,
@@ -37,9 +34,53 @@ DAY = 86_400
 NOW = 1_800_000_000
 SIZES = (1, 4, 16, 64, 128)
 DERIVE_FULL = {16: 3_510_000, 64: 14_000_000, 128: 28_700_000}  # measured at 127 options
-DERIVE_THREE_SCENARIO_CHECK = {16: 900_000}
 GOALS = {16: (1_000_000, 150_000)}
 TX_BASE_GAS = 21_000
+
+
+def _derive(row: dict) -> int | None:
+    """Derive's measured full-grid gas for the row's book (35 scenarios only)."""
+    return DERIVE_FULL.get(row["options"]) if row["scenarios"] == 35 else None
+
+
+def _ratio(row: dict) -> float | None:
+    """Derive's gas over ours for the row's book, where Derive was measured."""
+    derive = _derive(row)
+    return derive / row["full_gas"] if derive else None
+
+
+def _goal(row: dict) -> str | None:
+    """The issue's goal for the row's book (>= 27 scenarios), as "<= full / <= witness"."""
+    goal = GOALS.get(row["options"]) if row["scenarios"] >= 27 else None
+    return f"<= {goal[0]:,} / <= {goal[1]:,}" if goal else None
+
+
+TABLE = bench.Table(
+    "PortfolioMargin: full grid (marginOf) and one-scenario witness (shortfallWitness), MarginEvaluator on pyrevm",
+    (
+        bench.Column("options"),
+        bench.Column("scenarios"),
+        bench.Column("full_gas", "full gas", ",", snapshot=True),
+        bench.Column("witness_gas", "witness gas", ",", snapshot=True),
+        bench.Column("derive_full", "Derive full", ",", cell=_derive),
+        bench.Column("ratio", "Derive / full", lambda x: f"{x:.2f}x", cell=_ratio),
+        bench.Column("goal", "goal (full / witness)", cell=_goal),
+        bench.Column("full_execution_gas", "full execution", ",", snapshot=True),
+        bench.Column("witness_execution_gas", "witness execution", ",", snapshot=True),
+        bench.Column("witness_calldata_gas", "witness calldata", ",", snapshot=True),
+    ),
+    label="{options} options, {scenarios} scenarios",
+)
+NOTES = (
+    (
+        "Derive (Lyra v2) PMRM, measured: 16 options 3.51M, 64 14.0M, 127 28.7M full; "
+        "0.90M for its 3-scenario check at 16."
+    ),
+    (
+        "full / witness gas: the whole call (21,000 + calldata + execution); execution: opcodes alone, as a contract "
+        "calling the engine pays them."
+    ),
+)
 
 
 def book(options: int, extended: bool = True, now: int = NOW) -> tuple[Portfolio, Market, RiskParams]:
@@ -80,31 +121,12 @@ def calldata_gas(data: bytes) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", action="store_true", help="one JSON object per row")
-    args = parser.parse_args()
+    args = bench.parser(__doc__, snapshot="margin").parse_args()
     evm = LocalEVM()
-    harness = evm.deploy("MarginHarness")
+    harness = evm.deploy("MarginEvaluator")
     rows = [measure(evm, harness, n) for n in SIZES]
     rows.insert(SIZES.index(16) + 1, measure(evm, harness, 16, extended=False))  # the goal's ">= 27 scenarios"
-    if args.json:
-        for row in rows:
-            print(json.dumps(row))
-        return 0
-    print("| options | scenarios | full gas | witness gas | Derive full | ratio | goal (full / witness) "
-          "| full execution | witness execution | witness calldata |")
-    print("|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|")
-    for r in rows:
-        derive = DERIVE_FULL.get(r["options"]) if r["scenarios"] == 35 else None
-        ratio = f"{derive / r['full_gas']:.2f}x" if derive else "-"
-        goal = GOALS.get(r["options"]) if r["scenarios"] >= 27 else None
-        goal_text = f"<= {goal[0]:,} / <= {goal[1]:,}" if goal else "-"
-        print(f"| {r['options']} | {r['scenarios']} | {r['full_gas']:,} | {r['witness_gas']:,} | "
-              f"{f'{derive:,}' if derive else '-'} | {ratio} | {goal_text} | {r['full_execution_gas']:,} | "
-              f"{r['witness_execution_gas']:,} | {r['witness_calldata_gas']:,} |")
-    print("Derive (Lyra v2) PMRM, measured: 16 options 3.51M, 64 14.0M, 127 28.7M full; 0.90M for its 3-scenario check at 16.")
-    print("full / witness gas: the whole call (21,000 + calldata + execution); execution: opcodes alone, as a contract "
-          "calling the engine pays them.")
+    bench.report(args, [(TABLE, rows)], NOTES)
     return 0
 
 

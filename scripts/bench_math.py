@@ -6,25 +6,22 @@ function minus the same loop calling an identity), maximum over inputs that exer
 Accuracy: the Python twin (equal to the contract to the wei, as the differential tests prove)
 against mpmath at 50 digits, over the sample documented in ``SAMPLES`` below.
 
-Usage: python scripts/bench_math.py [--points 20000] [--seed 1] [--json]
+Snapshot: docs/snapshots/math.json ("<function>": gas), written with --snapshot.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import mpmath as mp
 
-
-from offchain.twins.registry import math_function
-from offchain.twins.constants import EXP_MAX_INPUT, WAD
 from offchain.chain.evm import LocalEVM
+from offchain.differential import bench as printer
+from offchain.twins.constants import EXP_MAX_INPUT, WAD
+from offchain.twins.registry import math_function
 
 mp.mp.dps = 50
 W = WAD
@@ -91,6 +88,21 @@ SAMPLES = (
     ),
 )
 
+TABLE = printer.Table(
+    "FixedPointMath: marginal gas of one internal call (max over branches) and accuracy against mpmath",
+    (
+        printer.Column("name", "function"),
+        printer.Column("gas", fmt=",", snapshot=True),
+        printer.Column("gas_goal", "gas goal", ","),
+        printer.Column("max_rel_err", "max rel err", ".2e"),
+        printer.Column("max_abs_err", "max abs err", ".2e"),
+        printer.Column("points", fmt=","),
+        printer.Column("goal", "accuracy goal"),
+    ),
+    label="{name}",
+)
+NOTE = ("max abs err is in real units (1 wei = 1e-18). Anchors: Solady exp 372 / ln 518 / sqrt 341 gas; "
+        "Derive CDF 1,350; DeFiMath CDF 731; solstat CDF error 1.2e-7.")
 
 
 def measure_gas(evm: LocalEVM, harness: str, bench: Bench, loops: int = 100) -> int:
@@ -111,33 +123,20 @@ def measure_accuracy(bench: Bench, points: int, rng: random.Random) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = printer.parser(__doc__, snapshot="math")
     parser.add_argument("--points", type=int, default=20_000, help="accuracy sample size per function")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--json", action="store_true", help="one JSON object per function")
     args = parser.parse_args()
 
     evm = LocalEVM()
     harness = evm.deploy("MathGasHarness")
     rng = random.Random(args.seed)
-    rows = []
-    for bench in SAMPLES:
-        row = {"name": bench.name, "gas": measure_gas(evm, harness, bench), **measure_accuracy(bench, args.points, rng)}
-        row["gas_goal"] = bench.gas_goal
-        row["goal"] = bench.goal
-        rows.append(row)
-
-    if args.json:
-        for row in rows:
-            print(json.dumps(row))
-        return 0
-    print("| function | gas | gas goal | max rel err | max abs err | points | accuracy goal |")
-    print("|---|---:|---:|---:|---:|---:|---|")
-    for r in rows:
-        goal = r["gas_goal"] if r["gas_goal"] is not None else "-"
-        print(f"| {r['name']} | {r['gas']} | {goal} | {r['max_rel_err']:.2e} | {r['max_abs_err']:.2e} | {r['points']} | {r['goal']} |")
-    print("max abs err is in real units (1 wei = 1e-18). Anchors: Solady exp 372 / ln 518 / sqrt 341 gas; "
-          "Derive CDF 1,350; DeFiMath CDF 731; solstat CDF error 1.2e-7.")
+    rows = [
+        {"name": bench.name, "gas": measure_gas(evm, harness, bench), **measure_accuracy(bench, args.points, rng),
+         "gas_goal": bench.gas_goal, "goal": bench.goal}
+        for bench in SAMPLES
+    ]
+    printer.report(args, [(TABLE, rows)], [NOTE])
     return 0
 
 

@@ -2,24 +2,24 @@
 """Long differential campaign for the math twin: N random cases per FixedPointMath function through
 MathHarness (pyrevm) and offchain.twins.fixedpoint, comparing values and errors exactly.
 
-Usage: python scripts/fuzz_math.py [--n 1000000] [--seed 0] [--jobs 2] [--json]
-Exit status 1 if any case disagrees; the first mismatches are printed.
+Exit status 1 if any case disagrees; the first mismatches are printed (stderr).
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
-
-from offchain.twins.registry import MATH_FUNCTIONS, math_function
+from offchain.differential import bench
 from offchain.differential.math import MathOracle, run_campaign
+from offchain.twins.registry import MATH_FUNCTIONS, math_function
 
 CHUNK = 50_000
+TABLE = bench.Table(
+    "FixedPointMath: EVM (MathHarness) against offchain.twins.fixedpoint",
+    (bench.Column("name", "function"), bench.Column("cases", fmt=","), bench.Column("mismatches", fmt=",")),
+)
 
 
 def _chunk(job: tuple[str, int, int]) -> tuple[str, int, list[str]]:
@@ -39,35 +39,22 @@ def _oracle() -> MathOracle:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="Differential fuzzing of FixedPointMath against offchain.twins.fixedpoint.")
-    parser.add_argument("--n", type=int, default=1_000_000, help="cases per function")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--jobs", type=int, default=2, help="worker processes")
-    parser.add_argument("--json", action="store_true", help="one JSON object per function")
-    args = parser.parse_args()
-
+    args = bench.campaign_parser(__doc__, "cases per function").parse_args()
     jobs = [
         (fn.name, min(CHUNK, args.n - start), args.seed * 1_000_003 + index * 7919 + start)
         for index, fn in enumerate(MATH_FUNCTIONS)
         for start in range(0, args.n, CHUNK)
     ]
-    totals = {fn.name: [0, []] for fn in MATH_FUNCTIONS}
+    totals: dict[str, tuple[int, list[str]]] = {fn.name: (0, []) for fn in MATH_FUNCTIONS}
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         for name, cases, mismatches in pool.map(_chunk, jobs):
-            totals[name][0] += cases
-            totals[name][1] += mismatches
+            totals[name] = (totals[name][0] + cases, totals[name][1] + mismatches)
     elapsed = time.perf_counter() - started
 
     rows = [{"name": n, "cases": c, "mismatches": len(m)} for n, (c, m) in totals.items()]
-    if args.json:
-        for row in rows:
-            print(json.dumps(row))
-    else:
-        print(f"{'function':<12} {'cases':>10} {'mismatches':>10}")
-        for row in rows:
-            print(f"{row['name']:<12} {row['cases']:>10} {row['mismatches']:>10}")
-        print(f"{sum(r['cases'] for r in rows)} cases in {elapsed:.0f} s (seed {args.seed}, {args.jobs} jobs)")
+    note = f"{sum(r['cases'] for r in rows)} cases in {elapsed:.0f} s (seed {args.seed}, {args.jobs} jobs)"
+    bench.report(args, [(TABLE, rows)], [note])
     for _, mismatches in totals.values():
         for line in mismatches[:3]:
             print("MISMATCH", line, file=sys.stderr)

@@ -15,8 +15,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from offchain.twins import constants as C
-from offchain.twins.black76 import log_moneyness
 from offchain.differential.black76 import (
     FUNCTIONS,
     SERIES_FUNCTIONS,
@@ -27,6 +25,8 @@ from offchain.differential.black76 import (
     series_onchain,
 )
 from offchain.differential.golden import comparable
+from offchain.twins import constants as C
+from offchain.twins.black76 import log_moneyness
 
 W = 10**18
 ANCHORS = {  # (F, K, sigma sqrt(T), D)

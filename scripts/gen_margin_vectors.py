@@ -4,13 +4,13 @@
 Each case holds its input in the public JSON portfolio format (docs/portfolio-format.md; the file
 doubles as a collection of format examples) and the expected outcome:
 
-* ``{"result": {...}}``: MarginHarness.marginOf on the EVM (equity, IM, MM, per underlying loss,
+* ``{"result": {...}}``: MarginEvaluator.marginOf on the EVM (equity, IM, MM, per underlying loss,
   IM, worst scenario and the P&L vector), every integer a decimal string of the wad integer;
 * ``{"error": name, "args": [...]}``: the engine's revert, decoded, arguments as decimal strings;
 * ``{"format_error": class, "path": jsonpath}``: inputs the parser must refuse (Python only; they
   never reach an engine).
 
-The expected outcomes are computed on the EVM (LocalEVM + MarginHarness); the script refuses to
+The expected outcomes are computed on the EVM (LocalEVM + MarginEvaluator); the script refuses to
 write if offchain.twins.margin disagrees on any case, or if a written document does not parse back to the
 inputs it was written from. Run it after an intentional change to the engine (either twin):
 
@@ -28,11 +28,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+from offchain.chain.evm import ExecutionHalted, LocalEVM
+from offchain.formats.portfolio import (
+    PortfolioFormatError,
+    canonical_options,
+    loads,
+    parse_amount,
+    to_document,
+)
+from offchain.formats.report import error_json, result_from_abi, result_json
 from offchain.twins.constants import AMOUNT_MAX, B76_PRICE_MAX
 from offchain.twins.errors import GridMarginError, UnknownRevert
-from offchain.chain.evm import ExecutionHalted, LocalEVM
 from offchain.twins.margin import margin_of
-from offchain.formats.report import error_json, result_from_abi, result_json
 from offchain.twins.types import (
     GridParams,
     Market,
@@ -42,13 +49,6 @@ from offchain.twins.types import (
     UnderlyingMarket,
     UnderlyingPositions,
     VolPoint,
-)
-from offchain.formats.portfolio import (
-    PortfolioFormatError,
-    canonical_options,
-    loads,
-    parse_amount,
-    to_document,
 )
 
 OUT = ROOT / "tests/vectors/portfolios.json"
@@ -447,7 +447,7 @@ def main() -> int:
     curated()
     randomised(40)
     evm = LocalEVM()
-    harness = evm.deploy("MarginHarness")
+    harness = evm.deploy("MarginEvaluator")
     out = []
     for name, tags, spec in CASES:
         case = evaluate(evm, harness, name, tags, spec)

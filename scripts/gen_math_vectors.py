@@ -11,16 +11,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from offchain.twins.registry import MATH_FUNCTIONS
 from offchain.differential.math import MathOracle, edge_cases
+from offchain.twins.registry import MATH_FUNCTIONS
 
 WAD = 10**18
 ANCHORS = {
     1: [0, 1, -1, WAD, -WAD, 2 * WAD, WAD // 2, 3 * WAD, -3 * WAD, 10 * WAD, 100 * WAD, 2718281828459045235],
     2: [[3 * WAD, 2 * WAD], [-3 * WAD, 7], [7, -3], [WAD, 0], [-1, 1], [1, 3 * WAD], [-1, 3 * WAD]],
 }
-
-
 
 
 def main() -> int:

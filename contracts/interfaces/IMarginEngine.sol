@@ -104,23 +104,25 @@ interface IMarginEngine is IOwnable2Step {
     ///      expiry, volHeartbeat, block.timestamp), appended. Underlyings the portfolio does not use
     ///      stay zero (spot 0, rate 0, no vols) and are never read. Feed errors (GM_FeedStale,
     ///      GM_FeedNonPositive, GM_VolNotPosted, GM_VolStale, ...) propagate unchanged.
-    ///      Gas: one latestRoundData + decimals per underlying (~10k cold) and one getVol per
-    ///      distinct expiry (~6k cold, ~1.5k warm), plus the parameters read.
+    ///      Gas: one latestRoundData + decimals per underlying and one getVol per distinct expiry
+    ///      (docs/snapshots/feeds.json, rows readSpot_cold, readVol_cold and readVol_warm, measured
+    ///      with the mock feeds), plus the parameters read.
     function marketFromFeeds(Portfolio calldata portfolio) external view returns (Market memory);
 
     /// @notice `marginOf(portfolio, marketFromFeeds(portfolio))`: the margin at the current feeds.
     /// @dev Errors: those of `marketFromFeeds` first, then the library's. Gas: the library's plus
-    ///      the feed reads, the parameters read and one call to `evaluator`: as a transaction,
-    ///      1,279,644 at 16 options over 4 expiries with the default 35 scenarios
-    ///      (scripts/bench_engine.py; docs/gas.md splits it).
+    ///      the feed reads, the parameters read and one call to `evaluator`: as a transaction at 16
+    ///      options over 4 expiries with the default 35 scenarios,
+    ///      docs/snapshots/engine.json["16 options"].engine_margin_of_from_feeds_gas (docs/gas.md splits it).
     function marginOfFromFeeds(Portfolio calldata portfolio) external view returns (MarginResult memory);
 
     /// @notice `PortfolioMargin.shortfallWitness` at the current feeds: (equity, MM lower bound)
     ///         from one scenario per position entry; bound > equity proves the account liquidatable.
     /// @dev Errors: as `marketFromFeeds`, then the library's (GM_WitnessOutOfRange for a bad
     ///      witness). Gas: the feed reads plus one scenario per underlying instead of the full grid:
-    ///      as a transaction, 264,467 at 16 options over 4 expiries (scripts/bench_engine.py), of
-    ///      which ~27k feed reads and ~52k the engine's own (storage, re-encoding for `evaluator`).
+    ///      as a transaction at 16 options over 4 expiries,
+    ///      docs/snapshots/engine.json["16 options"].engine_witness_gas, of which ~27k feed reads
+    ///      and ~52k the engine's own (storage, re-encoding for `evaluator`; docs/gas.md).
     function shortfallWitness(Portfolio calldata portfolio, uint256[] calldata witness)
         external
         view
