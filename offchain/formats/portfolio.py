@@ -33,6 +33,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from offchain.formats.numbers import amount_text
 from offchain.twins.types import (
     GridParams,
     Market,
@@ -420,13 +421,6 @@ def parse_timestamp(value: object, path: str, high: int) -> int:
 
 
 # ---------------------------------------------------------------------------------------- writing
-
-
-def amount_text(value: int) -> str:
-    """The exact decimal text of a wad integer, shortest form: 3000500000000000000000 -> "3000.5"."""
-    sign, digits = ("-" if value < 0 else ""), str(abs(value)).rjust(19, "0")
-    whole, frac = digits[:-18], digits[-18:].rstrip("0")
-    return f"{sign}{whole}.{frac}" if frac else f"{sign}{whole}"
 
 
 def timestamp_text(seconds: int) -> str | int:
