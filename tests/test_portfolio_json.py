@@ -40,7 +40,7 @@ from offchain.twins.margin import margin_of
 from offchain.twins.types import GridParams, OptionPosition, RiskParams
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "docs/examples").glob("*.json"))
+EXAMPLES = sorted((ROOT / "offchain/examples").glob("*.json"))
 W = 10**18
 JUN = 1782460800  # 2026-06-26T08:00:00Z
 SEP = 1790323200  # 2026-09-25T08:00:00Z
