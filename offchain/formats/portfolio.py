@@ -25,6 +25,7 @@ engine, with the engine's error, on both sides.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
@@ -53,6 +54,8 @@ ISO_MAX = 253402300799  # 9999-12-31T23:59:59Z: later instants are written as un
 GRID_FIELDS = tuple(f.name for f in fields(GridParams))
 LIST_GRID_FIELDS = ("spot_shocks", "extended_shocks")
 OPTION_TYPES = {"call": True, "put": False}
+
+log = logging.getLogger(__name__)
 
 
 # --------------------------------------------------------------------------------------- errors
@@ -138,6 +141,7 @@ class PortfolioDocument:
 
 def load(path: str | Path) -> PortfolioDocument:
     """Read and parse a portfolio file (``OSError`` if it cannot be read)."""
+    log.debug("reading %s", path)
     return loads(Path(path).read_text(encoding="utf-8"))
 
 
