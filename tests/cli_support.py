@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from offchain.cli.main import main
+from offchain.cli import main
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from offchain.chain import engine as engine_rpc
 from offchain.chain.feeds import underlying_id
+from offchain.formats.portfolio import load
 from offchain.formats.report import result_from_json
 from offchain.twins.types import GridParams, RiskParams
-from offchain.formats.portfolio import load
 from tests.cli_support import one_line_failure, run
 
 W = 10**18
@@ -24,7 +24,7 @@ HEARTBEAT = 3_600
 
 
 def _iso(ts: int) -> str:
-    return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(ts, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _send(w3, call) -> None:
@@ -110,7 +110,7 @@ def test_bad_feeds_are_one_line(capsys: pytest.CaptureFixture[str], chain: tuple
 
 def test_engine_argument_errors_are_one_line(capsys: pytest.CaptureFixture[str], chain: tuple, book: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    _w3, url, engine, feed, _now, _expiries = chain
+    _w3, url, engine, _feed, _now, _expiries = chain
     monkeypatch.delenv("ETH_RPC_URL", raising=False)
     assert "--rpc-url" in one_line_failure(*run(capsys, "margin", book, "--engine", engine)[::2])
     assert "not an address" in one_line_failure(*run(capsys, "margin", book, "--engine", "0x12", "--rpc-url", url)[::2])

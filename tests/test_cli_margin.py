@@ -13,17 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from offchain.cli import main as cli
-from offchain.twins.margin import margin_of
-from offchain.formats.report import result_from_json, scenarios
+from offchain.cli.commands import margin as margin_command
 from offchain.formats.portfolio import load
+from offchain.formats.report import result_from_json, scenarios
+from offchain.twins.margin import margin_of
 from tests.cli_support import one_line_failure, run
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "docs/examples").glob("*.json"))
-COLLAR = ROOT / "docs/examples/hedged-collar.json"
-LIQUIDATABLE = ROOT / "docs/examples/liquidatable.json"
-MULTI = ROOT / "docs/examples/multi-underlying.json"
+EXAMPLES = sorted((ROOT / "offchain/examples").glob("*.json"))
+COLLAR = ROOT / "offchain/examples/hedged-collar.json"
+LIQUIDATABLE = ROOT / "offchain/examples/liquidatable.json"
+MULTI = ROOT / "offchain/examples/multi-underlying.json"
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,7 @@ def test_margin_onchain_starts_its_own_anvil() -> None:
     env = {k: v for k, v in os.environ.items() if k != "ETH_RPC_URL"}
     env["PATH"] = f"{ROOT / 'node_modules/.bin'}{os.pathsep}{env.get('PATH', '')}"
     run = subprocess.run(
-        [sys.executable, "-m", "offchain.cli.main", "margin", str(LIQUIDATABLE), "--onchain", "--json"],
+        [sys.executable, "-m", "offchain.cli", "margin", str(LIQUIDATABLE), "--onchain", "--json"],
         capture_output=True, text=True, timeout=180, env=env, cwd=ROOT, check=False,
     )
     assert run.returncode == 0, run.stderr
@@ -106,7 +106,7 @@ def test_disagreement_exits_1(capsys: pytest.CaptureFixture[str], monkeypatch: p
         result = margin_of(*doc.engine_inputs())
         return ("value", replace(result, equity=result.equity + 1))
 
-    monkeypatch.setattr(cli, "_onchain_outcome", wrong_chain)
+    monkeypatch.setattr(margin_command, "_onchain_outcome", wrong_chain)
     status, out, err = run(capsys, "margin", COLLAR, "--onchain")
     assert "off-chain and on-chain disagree: the results differ" in one_line_failure(status, err)
     assert "NO" in out and "DIFFERENT" in out
@@ -190,6 +190,29 @@ def test_scenarios_plot_into_a_missing_directory_is_one_line(capsys: pytest.Capt
     pytest.importorskip("matplotlib")
     line = one_line_failure(*run(capsys, "scenarios", COLLAR, "--plot", tmp_path / "no" / "grid.png")[::2])
     assert line.startswith("gridmargin: ")
+
+
+def test_scenarios_plot_in_an_unknown_format_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    line = one_line_failure(*run(capsys, "scenarios", COLLAR, "--plot", tmp_path / "x.txt")[::2])
+    assert line.startswith(f"gridmargin: --plot {tmp_path / 'x.txt'}: cannot write a '.txt' file; supported formats: ")
+    assert all(f in line.split("supported formats: ")[1].split(", ") for f in ("png", "pdf", "svg"))
+    assert not (tmp_path / "x.txt").exists()
+
+
+def test_scenarios_plot_reports_the_file_it_writes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """No extension: PNG to the name plus .png, and that name is reported; an extension names the format."""
+    pytest.importorskip("matplotlib")
+    status, out, err = run(capsys, "scenarios", COLLAR, "--plot", tmp_path / "noext")
+    assert status == 0, err
+    assert f"heatmap written to {tmp_path / 'noext.png'}" in out and not (tmp_path / "noext").exists()
+    assert (tmp_path / "noext.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    status, out, err = run(capsys, "scenarios", COLLAR, "--plot", tmp_path / "grid", "--json")
+    assert status == 0, err
+    assert json.loads(out)["plot"] == str(tmp_path / "grid.png") and (tmp_path / "grid.png").is_file()
+    status, out, err = run(capsys, "scenarios", COLLAR, "--plot", tmp_path / "grid.SVG")
+    assert status == 0, err
+    assert b"<svg" in (tmp_path / "grid.SVG").read_bytes()[:1000]
 
 
 def test_scenarios_engine_error_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

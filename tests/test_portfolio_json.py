@@ -13,9 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from offchain.twins.errors import GridMarginError
-from offchain.twins.margin import margin_of
-from offchain.twins.types import GridParams, OptionPosition, RiskParams
+from offchain.formats.numbers import amount_text
 from offchain.formats.portfolio import (
     BadAmountError,
     BadSymbolError,
@@ -29,7 +27,6 @@ from offchain.formats.portfolio import (
     UnknownOptionTypeError,
     UnknownSymbolError,
     WrongTypeError,
-    amount_text,
     canonical_options,
     load,
     loads,
@@ -38,9 +35,12 @@ from offchain.formats.portfolio import (
     parse_timestamp,
     to_document,
 )
+from offchain.twins.errors import GridMarginError
+from offchain.twins.margin import margin_of
+from offchain.twins.types import GridParams, OptionPosition, RiskParams
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "docs/examples").glob("*.json"))
+EXAMPLES = sorted((ROOT / "offchain/examples").glob("*.json"))
 W = 10**18
 JUN = 1782460800  # 2026-06-26T08:00:00Z
 SEP = 1790323200  # 2026-09-25T08:00:00Z

@@ -44,7 +44,10 @@ def find_anvil() -> Path:
     local = _REPO_ROOT / "node_modules" / ".bin" / "anvil"
     if local.is_file() and os.access(local, os.X_OK):
         return local
-    raise ChainError("anvil not found on PATH nor in node_modules/.bin; run `make setup` (npm ci)")
+    raise ChainError(
+        "anvil not found on PATH nor in node_modules/.bin: install Foundry (https://getfoundry.sh; in a clone of "
+        "this repository `make setup` does it), or pass --rpc-url (or set ETH_RPC_URL) to use a running node"
+    )
 
 
 def connect(rpc_url: str) -> Web3:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from offchain.formats.report import percent_text, scenarios
+from offchain.formats.numbers import amount_text, percent_text
+from offchain.formats.portfolio import PortfolioDocument
+from offchain.formats.report import scenarios
 from offchain.twins.types import MarginResult
-from offchain.formats.portfolio import PortfolioDocument, amount_text
 
 COLUMNS = ("vol down", "vol none", "vol up", "extended\n(weighted)")
 
@@ -29,8 +30,23 @@ def compact(value: float) -> str:
     return f"{value:.3g}"
 
 
+def plot_file(path: str | Path) -> Path:
+    """The file a heatmap for ``path`` goes to: ``path`` when its extension names a format matplotlib
+    writes (png, pdf, svg, ...), ``path`` plus ".png" when it has none (matplotlib's convention);
+    ValueError naming the supported formats otherwise, ImportError without matplotlib."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    path = Path(path)
+    if not path.suffix:
+        return path.with_name(f"{path.name}.png")
+    supported = sorted(FigureCanvasAgg.get_supported_filetypes())
+    if path.suffix[1:].lower() not in supported:
+        raise ValueError(f"cannot write a {path.suffix!r} file; supported formats: {', '.join(supported)}")
+    return path
+
+
 def plot_risk(doc: PortfolioDocument, result: MarginResult, path: str | Path, title: str | None = None) -> Path:
-    """Write the heatmap PNG to ``path``; returns the path."""
+    """Write the heatmap to :func:`plot_file` of ``path`` (the extension names the format); returns that file."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -90,7 +106,8 @@ def plot_risk(doc: PortfolioDocument, result: MarginResult, path: str | Path, ti
         ax.axvline(2.5, color="black", linewidth=1)
         worst = scenarios(grid)[detail.worst_scenario]
         ax.set_title(
-            f"{doc.symbol(detail.underlying)}: loss {compact(detail.loss / 1e18)}, IM {compact(detail.initial_margin / 1e18)}\n"
+            f"{doc.symbol(detail.underlying)}: loss {compact(detail.loss / 1e18)}, "
+            f"IM {compact(detail.initial_margin / 1e18)}\n"
             f"worst #{worst.index}: {worst.label.replace(f', weight {amount_text(worst.weight)}', '')}",
             fontsize=10, pad=28,
         )
@@ -98,7 +115,7 @@ def plot_risk(doc: PortfolioDocument, result: MarginResult, path: str | Path, ti
         colorbar.set_label("scenario P&L (cash)", fontsize=8)
         colorbar.ax.tick_params(labelsize=7)
     fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path, dpi=130)
+    target = plot_file(path)
+    fig.savefig(target, dpi=130, format=target.suffix[1:].lower())
     plt.close(fig)
-    return path
+    return target

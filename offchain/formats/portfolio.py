@@ -25,6 +25,7 @@ engine, with the engine's error, on both sides.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
@@ -33,6 +34,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from offchain.formats.numbers import amount_text
 from offchain.twins.types import (
     GridParams,
     Market,
@@ -52,6 +54,8 @@ ISO_MAX = 253402300799  # 9999-12-31T23:59:59Z: later instants are written as un
 GRID_FIELDS = tuple(f.name for f in fields(GridParams))
 LIST_GRID_FIELDS = ("spot_shocks", "extended_shocks")
 OPTION_TYPES = {"call": True, "put": False}
+
+log = logging.getLogger(__name__)
 
 
 # --------------------------------------------------------------------------------------- errors
@@ -137,6 +141,7 @@ class PortfolioDocument:
 
 def load(path: str | Path) -> PortfolioDocument:
     """Read and parse a portfolio file (``OSError`` if it cannot be read)."""
+    log.debug("reading %s", path)
     return loads(Path(path).read_text(encoding="utf-8"))
 
 
@@ -420,13 +425,6 @@ def parse_timestamp(value: object, path: str, high: int) -> int:
 
 
 # ---------------------------------------------------------------------------------------- writing
-
-
-def amount_text(value: int) -> str:
-    """The exact decimal text of a wad integer, shortest form: 3000500000000000000000 -> "3000.5"."""
-    sign, digits = ("-" if value < 0 else ""), str(abs(value)).rjust(19, "0")
-    whole, frac = digits[:-18], digits[-18:].rstrip("0")
-    return f"{sign}{whole}.{frac}" if frac else f"{sign}{whole}"
 
 
 def timestamp_text(seconds: int) -> str | int:

@@ -14,7 +14,8 @@ from typing import Any
 from offchain.twins.fixedpoint import div_wad_up
 from offchain.twins.margin import scenario_count
 from offchain.twins.types import GridParams, MarginResult, UnderlyingMargin
-from offchain.formats.portfolio import PortfolioDocument, amount_text
+from offchain.formats.numbers import amount_text, percent_text
+from offchain.formats.portfolio import PortfolioDocument
 
 WAD = 10**18
 VOL_SHOCKS = ("down", "none", "up")
@@ -54,12 +55,6 @@ def scenarios(grid: GridParams) -> list[Scenario]:
         out.append(Scenario(standard + e, shock, "none", True, weight))
     assert len(out) == scenario_count(grid)
     return out
-
-
-def percent_text(wad: int) -> str:
-    """A wad fraction as an exact signed percentage: -0.16e18 -> "-16%", 0 -> "0%", 0.045e18 -> "+4.5%"."""
-    text = amount_text(wad * 100)
-    return f"+{text}%" if wad > 0 else f"{text}%"
 
 
 def result_json(result: MarginResult) -> dict[str, Any]:

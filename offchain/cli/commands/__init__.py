@@ -1,0 +1,1 @@
+"""One module per ``gridmargin`` command: math, demo, margin, scenarios."""
