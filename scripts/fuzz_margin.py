@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Long differential campaign for the margin engine: N random books (15% broken on purpose)
-through MarginHarness (pyrevm) and offchain.twins.margin, comparing whole results and errors exactly.
+through MarginEvaluator (pyrevm) and offchain.twins.margin, comparing whole results and errors exactly.
 
 Usage: python scripts/fuzz_margin.py [--n 1000000] [--seed 0] [--jobs 2] [--json]
 Exit status 1 if any book disagrees; the first mismatches are printed.

@@ -389,7 +389,7 @@ def _margin_tables(doc, offchain, onchain, onchain_label: str) -> list[Table]:
 @cli.command()
 @click.argument("portfolio", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (integers as wad decimal strings).")
-@click.option("--onchain", is_flag=True, help="Also evaluate MarginHarness.marginOf on a chain and check equality.")
+@click.option("--onchain", is_flag=True, help="Also evaluate MarginEvaluator.marginOf on a chain and check equality.")
 @click.option(
     "--engine", default=None, metavar="ADDRESS",
     help="Value at a deployed MarginEngine's risk parameters and feeds instead of the file's market and "
@@ -419,7 +419,7 @@ def margin(portfolio: str, as_json: bool, onchain: bool, engine: str | None, rpc
         click.echo(json.dumps(out))
     elif off[0] == "value":
         console.print(f"[bold]{portfolio}[/bold]" + (f": {doc.description}" if doc.description else ""))
-        label = "MarginEngine.marginOfFromFeeds" if engine is not None else "MarginHarness"
+        label = "MarginEngine.marginOfFromFeeds" if engine is not None else "MarginEvaluator"
         tables = _margin_tables(doc, off[1], on[1] if on is not None and on[0] == "value" else None, label)
         for table in tables:
             console.print(table)
