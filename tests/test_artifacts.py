@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -90,6 +91,29 @@ def test_shipped_and_test_only_artifacts() -> None:
     assert {path.stem for path in ARTIFACTS_DIR.glob("*.json")} == SHIPPED
     assert {path.stem for path in (ARTIFACTS_DIR / "test").glob("*.json")} == TEST_ONLY
     assert {path.stem for path in (ROOT / "contracts" / "test").glob("*.sol")} == TEST_ONLY
+
+
+def _imports(source: Path) -> set[Path]:
+    """The files ``source`` imports, directly or not (relative imports, as contracts/ uses)."""
+    found: set[Path] = set()
+    pending = [source]
+    while pending:
+        importer = pending.pop()
+        text = importer.read_text(encoding="utf-8")
+        for target in re.findall(r'^import\s+(?:[^"]*\sfrom\s+)?"([^"]+)";', text, re.MULTILINE):
+            path = (importer.parent / target).resolve()
+            if path not in found:
+                found.add(path)
+                pending.append(path)
+    return found
+
+
+def test_interfaces_import_no_implementation() -> None:
+    """An interface file imports only interfaces and types: no contract or library, however indirectly."""
+    implementation = re.compile(r"^\s*(?:abstract\s+contract|contract|library)\s+\w+", re.MULTILINE)
+    for interface in sorted((ROOT / "contracts" / "interfaces").glob("*.sol")):
+        for imported in _imports(interface):
+            assert not implementation.search(imported.read_text(encoding="utf-8")), (interface.name, imported)
 
 
 def test_load_artifact_finds_test_only_contracts_in_a_checkout() -> None:
