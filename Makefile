@@ -10,7 +10,7 @@ N ?= 1000000
 # anvil, forge and cast from npm (@foundry-rs/*) for every recipe and the tools they start.
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup solc-link build vectors test demo fuzz fuzz-margin bench
+.PHONY: setup solc-link build vectors test lint fmt-check demo fuzz fuzz-margin bench
 
 setup: $(VENV)/.stamp-python node_modules/.package-lock.json solc-link
 
@@ -31,13 +31,25 @@ solc-link:
 	@mkdir -p $(SOLCX_DIR)
 	@[ "$$(readlink '$(SOLC_LINK)')" = "$(CURDIR)/scripts/solc" ] || ln -sfn "$(CURDIR)/scripts/solc" "$(SOLC_LINK)"
 
+# Always a full compile; also records the digest of the compiler inputs that lets the staleness test
+# (tests/test_artifacts.py) skip its compile while contracts/ and the settings are unchanged.
 build: setup
 	$(PY) scripts/build_artifacts.py
 
-# The plain suite runs without ape's pytest plugin (pyproject addopts); the ape tests need it.
+# The plain suite runs without ape's pytest plugin (faster; its ape tests would skip), then the ape
+# tests under it (as `ape test` runs them), then the import layering contracts (pyproject.toml).
 test: setup
-	$(PY) -m pytest -q -m 'not ape'
+	$(PY) -m pytest -q -p no:ape_test -m 'not ape'
 	$(PY) -m pytest -q -p ape_test -m ape
+	$(VENV)/bin/lint-imports
+
+lint: setup fmt-check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# forge from node_modules/.bin (PATH above), with the [fmt] settings in foundry.toml.
+fmt-check: node_modules/.package-lock.json
+	forge fmt --check contracts
 
 demo: setup
 	$(VENV)/bin/gridmargin demo

@@ -5,6 +5,7 @@ import "./libraries/MarginTypes.sol";
 import {Ownable2Step} from "./access/Ownable2Step.sol";
 import {IMarginEngine} from "./interfaces/IMarginEngine.sol";
 import {MarginEvaluator} from "./MarginEvaluator.sol";
+import {IMarginEvaluator} from "./interfaces/IMarginEvaluator.sol";
 import {FeedReader} from "./libraries/FeedReader.sol";
 import {IVolFeed} from "./interfaces/IVolFeed.sol";
 import {WAD} from "./libraries/Constants.sol";
@@ -26,8 +27,9 @@ import {
 ///      the 24 KB code limit). The parameters' ABI encoding is kept as the code of a data contract
 ///      (SSTORE2), one cold EXTCODECOPY per read instead of one SLOAD per word.
 contract MarginEngine is IMarginEngine, Ownable2Step {
-    /// @inheritdoc IMarginEngine
-    MarginEvaluator public immutable evaluator;
+    /// @dev The `evaluator()` the constructor deploys. Typed as the implementation (the getter converts) so the
+    ///      constructor stores `new MarginEvaluator()` without an address cleanup: the bytecode stays as it was.
+    MarginEvaluator private immutable _evaluator;
 
     /// @notice The data contract whose code is abi.encode(params) of the current parameters, 0 if unset.
     address public paramsPointer;
@@ -38,7 +40,12 @@ contract MarginEngine is IMarginEngine, Ownable2Step {
     mapping(uint256 underlying => FeedConfig) private _feeds;
 
     constructor() {
-        evaluator = new MarginEvaluator();
+        _evaluator = new MarginEvaluator();
+    }
+
+    /// @inheritdoc IMarginEngine
+    function evaluator() external view returns (IMarginEvaluator) {
+        return _evaluator;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -49,7 +56,7 @@ contract MarginEngine is IMarginEngine, Ownable2Step {
     function setRiskParams(RiskParams calldata params) external onlyOwner {
         // The library validates the parameters before anything else; an empty portfolio at an
         // empty market raises nothing but parameter errors.
-        evaluator.marginOf(
+        _evaluator.marginOf(
             Portfolio(0, new UnderlyingPositions[](0)), Market(block.timestamp, new UnderlyingMarket[](0)), params
         );
         bytes memory encoded = abi.encode(params);
@@ -84,7 +91,7 @@ contract MarginEngine is IMarginEngine, Ownable2Step {
         view
         returns (MarginResult memory)
     {
-        return evaluator.marginOf(portfolio, market, _loadParams());
+        return _evaluator.marginOf(portfolio, market, _loadParams());
     }
 
     /// @inheritdoc IMarginEngine
@@ -93,7 +100,7 @@ contract MarginEngine is IMarginEngine, Ownable2Step {
         view
         returns (MarginResult memory)
     {
-        return evaluator.marginOf(portfolio, market, params);
+        return _evaluator.marginOf(portfolio, market, params);
     }
 
     /// @inheritdoc IMarginEngine
@@ -103,7 +110,7 @@ contract MarginEngine is IMarginEngine, Ownable2Step {
         RiskParams calldata params,
         uint256[] calldata witness
     ) external view returns (int256 equity, int256 maintenanceBound) {
-        return evaluator.shortfallWitness(portfolio, market, params, witness);
+        return _evaluator.shortfallWitness(portfolio, market, params, witness);
     }
 
     /// @inheritdoc IMarginEngine
@@ -123,7 +130,7 @@ contract MarginEngine is IMarginEngine, Ownable2Step {
         returns (int256 equity, int256 maintenanceBound)
     {
         RiskParams memory params = _loadParams();
-        return evaluator.shortfallWitness(
+        return _evaluator.shortfallWitness(
             portfolio, _marketFromFeeds(portfolio, params.grids.length), params, witness
         );
     }
@@ -140,7 +147,7 @@ contract MarginEngine is IMarginEngine, Ownable2Step {
 
     function _marginOfFromFeeds(Portfolio calldata portfolio) private view returns (MarginResult memory) {
         RiskParams memory params = _loadParams();
-        return evaluator.marginOf(portfolio, _marketFromFeeds(portfolio, params.grids.length), params);
+        return _evaluator.marginOf(portfolio, _marketFromFeeds(portfolio, params.grids.length), params);
     }
 
     /// @dev See IMarginEngine.marketFromFeeds for the order of reads and errors.

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Long differential campaign for the margin engine: N random books (15% broken on purpose)
-through the margin oracle's contract (pyrevm) and offchain.twins.margin, comparing whole results and errors exactly.
+through MarginEvaluator (pyrevm) and offchain.twins.margin, comparing whole results and errors exactly.
 
 Exit status 1 if any book disagrees; the first mismatches are printed (stderr).
 """

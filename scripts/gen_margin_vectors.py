@@ -461,7 +461,7 @@ def main() -> int:
     doc = {
         "description": (
             "Margin engine golden vectors. input: a document in the public portfolio format "
-            "(docs/portfolio-format.md). expect: result (MarginHarness.marginOf on the EVM; integers are "
+            "(docs/portfolio-format.md). expect: result (MarginEvaluator.marginOf on the EVM; integers are "
             "decimal strings of wad integers), error (the engine's revert: name and arguments as decimal "
             "strings) or format_error (the parser's exception class and JSON path). "
             "Written by scripts/gen_margin_vectors.py, which refuses to write if offchain.twins.margin disagrees."

@@ -1,4 +1,4 @@
-"""Differential tests of the margin engine: MarginHarness (EVM) against offchain.twins.margin, result for
+"""Differential tests of the margin engine: MarginEvaluator (EVM) against offchain.twins.margin, result for
 result and error for error, on random books (a share of them broken on purpose)."""
 
 from __future__ import annotations

@@ -287,10 +287,10 @@ def test_gas_of_margin_from_feeds_for_a_four_option_book(node) -> None:
 
     gas = c["engine"].functions.marginOfFromFeeds(portfolio.as_abi()).estimate_gas()
     market, params = engine_rpc.market_from_feeds(w3, c["engine"].address, portfolio)
-    harness = deploy(w3, "MarginHarness")
+    harness = deploy(w3, "MarginEvaluator")
     library = harness.functions.marginOf(portfolio.as_abi(), market.as_abi(), params.as_abi()).estimate_gas()
     print(f"\nmarginOfFromFeeds, 4-option ETH book, 2 default grids: {gas} gas; "
-          f"MarginHarness.marginOf on the same inputs: {library} (both transaction included)")
+          f"MarginEvaluator.marginOf on the same inputs: {library} (both transaction included)")
     assert gas < 3_000_000
 
 

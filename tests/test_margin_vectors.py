@@ -1,6 +1,6 @@
 """Golden vectors (tests/vectors/portfolios.json, written by scripts/gen_margin_vectors.py) hold on
 both sides: every input document is parsed by the public-format parser, then evaluated by the
-Python engine and by MarginHarness on the EVM; both must give the recorded outcome exactly."""
+Python engine and by MarginEvaluator on the EVM; both must give the recorded outcome exactly."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ FORMAT_CASES = [c for c in VECTORS if "format_error" in c["expect"]]
 @pytest.fixture(scope="module")
 def harness() -> tuple[LocalEVM, str]:
     evm = LocalEVM()
-    return evm, evm.deploy("MarginHarness")
+    return evm, evm.deploy("MarginEvaluator")
 
 
 def _parse(case: dict):
@@ -100,7 +100,7 @@ def test_generator_refuses_when_the_twins_disagree(monkeypatch: pytest.MonkeyPat
     gen = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(gen)  # type: ignore[union-attr]
     evm = LocalEVM()
-    address = evm.deploy("MarginHarness")
+    address = evm.deploy("MarginEvaluator")
     case = next(c for c in ENGINE_CASES if "result" in c["expect"])
     assert gen.evaluate(evm, address, case["name"], case["tags"], case["input"])["expect"] == case["expect"]
 

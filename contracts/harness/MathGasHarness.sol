@@ -7,6 +7,8 @@ import {FixedPointMath} from "../libraries/FixedPointMath.sol";
 /// @notice Measures the marginal gas of one internal FixedPointMath call: a loop calling the
 ///         function minus the same loop calling an identity of the same shape, divided by the count.
 ///         Read by `scripts/bench_math.py`.
+/// @dev Shipped (artifact in the wheel), not under contracts/test/: `gridmargin math` and `demo` deploy it
+///      beside MathHarness to report the library call's marginal gas.
 contract MathGasHarness {
     /// @notice Function ids, in the order of FixedPointMath.
     uint256 internal constant MUL_WAD_DOWN = 0;

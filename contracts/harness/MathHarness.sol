@@ -5,7 +5,8 @@ import {FixedPointMath} from "../libraries/FixedPointMath.sol";
 
 /// @title MathHarness
 /// @notice Exposes every FixedPointMath function externally under the same name, for differential
-///         tests against `offchain/fixedpoint.py` and for the `gridmargin math` command.
+///         tests against `offchain/twins/fixedpoint.py` and for the `gridmargin math` command.
+/// @dev Shipped (artifact in the wheel), not under contracts/test/: `gridmargin math` and `demo` deploy it.
 contract MathHarness {
     function mulWadDown(int256 x, int256 y) external pure returns (int256) {
         return FixedPointMath.mulWadDown(x, y);

@@ -4,8 +4,8 @@ pragma solidity 0.8.28;
 import "../libraries/MarginTypes.sol";
 import {AggregatorV3Interface} from "./AggregatorV3Interface.sol";
 import {IOwnable2Step} from "./IOwnable2Step.sol";
+import {IMarginEvaluator} from "./IMarginEvaluator.sol";
 import {IVolFeed} from "./IVolFeed.sol";
-import {MarginEvaluator} from "../MarginEvaluator.sol";
 
 /// @title IMarginEngine
 /// @notice gridmargin's on-chain margin engine: owner-managed risk parameters and market-data feeds,
@@ -16,7 +16,7 @@ import {MarginEvaluator} from "../MarginEvaluator.sol";
 ///      library's, always against the account (assets down, liabilities and losses up); the engine
 ///      adds no arithmetic of its own. Every error is a named `GM_*` error with arguments
 ///      (libraries/Errors.sol); errors of the library and of `FeedReader` propagate unchanged.
-///      Off-chain twin of the feed path: `offchain/engine_rpc.py`.
+///      Off-chain twin of the feed path: `offchain/chain/engine.py`.
 interface IMarginEngine is IOwnable2Step {
     /// @notice Where the market data of one underlying comes from.
     /// @param spotFeed Chainlink AggregatorV3Interface feed of the spot (cash per token); 0 = not configured
@@ -42,7 +42,7 @@ interface IMarginEngine is IOwnable2Step {
 
     /// @notice The stateless contract that runs `PortfolioMargin` for the engine (deployed by its
     ///         constructor); the *WithParams views forward to it.
-    function evaluator() external view returns (MarginEvaluator);
+    function evaluator() external view returns (IMarginEvaluator);
 
     /// @notice Replace the risk parameters. Owner only.
     /// @dev Validated by `PortfolioMargin` itself (it values an empty portfolio under `params`), so

@@ -15,8 +15,8 @@ import {FixedPointMath} from "./FixedPointMath.sol";
 ///      x = ln(F/K), d1 = x/s + s/2, d2 = d1 - s; call = D (F N(d1) - K N(d2)), put = call - D (F - K).
 ///
 ///      Method: N(d) = H(d) - sgn(d) T(|d|) with T(t) = Phi(-t) = e^(-t^2/2) R(t) and R a [6/7]
-///      rational fitted to R itself (B76_R_* constants, |error| < 3.12e-14 on [0, 9.5]). K e^(-d2^2/2) = F e^(-d1^2/2), so
-///      with E = e^(-d1^2/2) both tails share one exponential:
+///      rational fitted to R itself (B76_R_* constants, |error| < 3.12e-14 on [0, 9.5]).
+///      K e^(-d2^2/2) = F e^(-d1^2/2), so with E = e^(-d1^2/2) both tails share one exponential:
 ///          call = F H(d1) - K H(d2) + F E (sgn(d2) R(|d2|) - sgn(d1) R(|d1|))   (times D).
 ///      The caller passes lnFK = ln(F/K) (lnWad of the scenario forward minus lnWad of the strike, each
 ///      computed once), so a (strike, scenario) pair costs one exponential, two rationals and no
@@ -332,6 +332,8 @@ library Black76 {
                 let r := sub(x96, mul(k, LN2_X96))
                 let z := sar(96, mul(r, r))
                 let even := add(B76_EXP_E0_X96, sar(96, mul(z, add(B76_EXP_E1_X96, sar(96, mul(z, B76_EXP_E2_X96))))))
+                // Horner's rule, one polynomial per line: longer than 120 characters on purpose.
+                // forgefmt: disable-next-line
                 let odd := sar(96, mul(r, add(B76_EXP_O0_X96, sar(96, mul(z, add(B76_EXP_O1_X96, sar(96, mul(z, B76_EXP_O2_X96))))))))
                 damp := shr(sub(78, k), sdiv(mul(add(even, odd), EXP_SCALE), sub(even, odd)))
             }

@@ -68,7 +68,8 @@ library FixedPointMath {
 
     /// @notice ln(x / 1e18) * 1e18.
     /// @dev Domain x > 0, else GM_LnUndefined(x). Error: within 1.1 wei below and 0.1 wei above the
-    ///      true value (approximation error < 0.05 wei, then truncation toward -inf). Method: x = m 2^e with m in [1/sqrt2, sqrt2) in Q96,
+    ///      true value (approximation error < 0.05 wei, then truncation toward -inf).
+    ///      Method: x = m 2^e with m in [1/sqrt2, sqrt2) in Q96,
     ///      ln m = 2 atanh(s), s = (m - 1) / (m + 1), atanh(s) / s by the [4/4] Padé approximant in s^2.
     function lnWad(int256 x) internal pure returns (int256 result) {
         if (x <= 0) revert GM_LnUndefined(x);
@@ -81,8 +82,11 @@ library FixedPointMath {
             let centre := shl(add(96, big), 1)
             let s := sdiv(shl(96, sub(m, centre)), add(m, centre))
             let z := sar(96, mul(s, s))
+            // Horner's rule, one polynomial per line: longer than 120 characters on purpose.
+            // forgefmt: disable-start
             let num := add(LN_P0_X96, sar(96, mul(z, add(LN_P1_X96, sar(96, mul(z, add(LN_P2_X96, sar(96, mul(z, add(LN_P3_X96, sar(96, mul(z, LN_P4_X96))))))))))))
             let den := add(LN_Q0_X96, sar(96, mul(z, add(LN_Q1_X96, sar(96, mul(z, add(LN_Q2_X96, sar(96, mul(z, add(LN_Q3_X96, sar(96, mul(z, LN_Q4_X96))))))))))))
+            // forgefmt: disable-end
             let ln96 := sub(add(mul(add(e, big), LN2_X96), mul(2, sdiv(mul(s, num), den))), LN_WAD_X96)
             result := sar(78, mul(ln96, POW5_18))
         }
@@ -136,6 +140,8 @@ library FixedPointMath {
             let k := sar(192, add(mul(x96, INV_LN2_X96), shl(191, 1)))
             let r := sub(x96, mul(k, LN2_X96))
             let z := sar(96, mul(r, r))
+            // Horner's rule, one polynomial per line: longer than 120 characters on purpose.
+            // forgefmt: disable-next-line
             let even := add(EXP_E0_X96, sar(96, mul(z, add(EXP_E1_X96, sar(96, mul(z, add(EXP_E2_X96, sar(96, mul(z, EXP_E3_X96)))))))))
             let odd := sar(96, mul(r, add(EXP_O0_X96, sar(96, mul(z, add(EXP_O1_X96, sar(96, mul(z, EXP_O2_X96))))))))
             // scaled = e^r * 1e18 * 2^78; the shift by k - 78 applies 2^k.

@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 /// @title gridmargin data types
 /// @notice The account, market and parameter structs of the margin engine. Twin:
-///         `offchain/margin_types.py` (dataclasses with the same fields in the same order).
+///         `offchain/twins/types.py` (dataclasses with the same fields in the same order).
 ///         Every amount is a signed wad (1e18 = 1.0); timestamps are unix seconds.
 
 /// @notice One option series held by an account, net of longs and shorts.
@@ -18,7 +18,8 @@ struct OptionPosition {
 
 /// @notice Everything an account holds in one underlying.
 /// @param underlying index into Market.underlyings and RiskParams.grids
-/// @param balance token amount: > 0 collateral (haircut, not shocked), < 0 debt (shocked)
+/// @param balance token amount: > 0 collateral, < 0 debt; valued at spot with the haircut against the
+///        account (collateral at 1 - h, debt at 1 + h) and, both alike, never shocked (docs/model.md section 2)
 /// @param perpSize signed perpetual/future size in tokens; perpEntry its entry price in cash
 struct UnderlyingPositions {
     uint256 underlying;

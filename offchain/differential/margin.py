@@ -1,4 +1,4 @@
-"""Differential oracle for the margin engine: MarginHarness (EVM) against offchain.twins.margin, the
+"""Differential oracle for the margin engine: MarginEvaluator (EVM) against offchain.twins.margin, the
 whole result or the same error. Shared by tests/test_margin_diff.py and scripts/fuzz_margin.py."""
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from offchain.differential.portfolios import random_case
 
 
 class MarginOracle:
-    """MarginHarness in an in-process EVM, compared case by case with the Python engine."""
+    """MarginEvaluator in an in-process EVM, compared case by case with the Python engine."""
 
     def __init__(self) -> None:
         self.evm = LocalEVM()
-        self.address = self.evm.deploy("MarginHarness")
+        self.address = self.evm.deploy("MarginEvaluator")
 
     def mismatch(self, portfolio: Portfolio, market: Market, params: RiskParams) -> str | None:
         """None when both sides agree, else a description of the disagreement."""

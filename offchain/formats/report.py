@@ -84,7 +84,7 @@ def result_from_json(data: dict[str, Any]) -> MarginResult:
 
 
 def result_from_abi(value: Sequence[Any]) -> MarginResult:
-    """A MarginResult from the ABI-decoded tuple of ``MarginHarness.marginOf`` (web3 or LocalEVM)."""
+    """A MarginResult from the ABI-decoded tuple of ``MarginEvaluator.marginOf`` (web3 or LocalEVM)."""
     equity, initial, maintenance, details = value
     return MarginResult(
         int(equity), int(initial), int(maintenance),
@@ -115,12 +115,12 @@ def _arg_text(arg: object) -> str:
 
 
 class MarginOnChain:
-    """MarginHarness deployed on a web3 chain; ``margin_of`` raises the decoded engine error on revert."""
+    """MarginEvaluator deployed on a web3 chain; ``margin_of`` raises the decoded engine error on revert."""
 
     def __init__(self, w3: Any) -> None:
         from offchain.chain.node import deploy
 
-        self.harness = deploy(w3, "MarginHarness")
+        self.harness = deploy(w3, "MarginEvaluator")
 
     def margin_of(self, doc: PortfolioDocument) -> MarginResult:
         from web3.exceptions import ContractCustomError, ContractLogicError

@@ -43,7 +43,7 @@ log = logging.getLogger("gridmargin.margin")
 @click.command(short_help="Equity, IM, MM and worst scenarios of a book.")
 @click.argument("portfolio", type=click.Path(exists=True, dir_okay=False))
 @json_option
-@click.option("--onchain", is_flag=True, help="Also evaluate MarginHarness.marginOf on a chain and check equality.")
+@click.option("--onchain", is_flag=True, help="Also evaluate MarginEvaluator.marginOf on a chain and check equality.")
 @click.option(
     "--engine", default=None, metavar="ADDRESS",
     help="Value at a deployed MarginEngine's risk parameters and feeds instead of the file's market and "
@@ -67,7 +67,7 @@ def margin(portfolio: str, as_json: bool, onchain: bool, engine: str | None, rpc
     if as_json:
         click.echo(json.dumps(_report(doc, off, on, agree)))
     elif (offchain := result_of(off)) is not None:
-        label = "MarginEngine.marginOfFromFeeds" if engine is not None else "MarginHarness"
+        label = "MarginEngine.marginOfFromFeeds" if engine is not None else "MarginEvaluator"
         _print_tables(portfolio, doc, offchain, result_of(on) if on is not None else None, label, agree)
     if on is not None and not agree:
         raise CliError(f"{portfolio}: off-chain and on-chain disagree: {_disagreement(off, on)}")
@@ -105,7 +105,7 @@ def _said(outcome: Outcome) -> str:
 
 
 def _onchain_outcome(doc: PortfolioDocument, rpc_url: str | None) -> Outcome:
-    """MarginHarness.marginOf on the chain ``rpc_url`` names: ("value", result) or ("error", decoded revert)."""
+    """MarginEvaluator.marginOf on the chain ``rpc_url`` names: ("value", result) or ("error", decoded revert)."""
     try:
         with open_chain(rpc_url) as w3:
             try:

@@ -7,7 +7,7 @@ import {FeedReader} from "../libraries/FeedReader.sol";
 
 /// @title FeedHarness
 /// @notice Exposes every public FeedReader function externally under the same name, for the
-///         differential tests against `offchain/feeds.py`, plus gas probes read by
+///         differential tests against `offchain/twins/feeds.py`, plus gas probes read by
 ///         scripts/bench_feeds.py (figures in docs/feeds.md).
 contract FeedHarness {
     function readSpot(AggregatorV3Interface feed, uint256 heartbeat, uint256 nowTs) external view returns (int256) {

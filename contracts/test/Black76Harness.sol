@@ -5,7 +5,7 @@ import {Black76} from "../libraries/Black76.sol";
 
 /// @title Black76Harness
 /// @notice Exposes every Black76 function externally under the same name, for differential tests
-///         against `offchain/black76.py`.
+///         against `offchain/twins/black76.py`.
 contract Black76Harness {
     function logMoneyness(int256 forward, int256 strike) external pure returns (int256) {
         return Black76.logMoneyness(forward, strike);
