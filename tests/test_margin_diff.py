@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from offchain.twins.errors import GridMarginError
+from offchain.twins.exceptions import ContractError
 from offchain.twins.margin import margin_of, shortfall_witness
 from offchain.differential.margin import MarginOracle, run_campaign
 from offchain.differential.portfolios import random_case
@@ -33,7 +33,7 @@ def test_witness_agrees_and_bounds_full_margin(oracle: MarginOracle) -> None:
         portfolio, market, params = random_case(rng)
         try:
             full = margin_of(portfolio, market, params)
-        except GridMarginError:
+        except ContractError:
             continue
         witness = tuple(rng.randrange(len(u.pnl)) for u in full.underlyings)
         python = shortfall_witness(portfolio, market, params, witness)
@@ -52,7 +52,7 @@ def test_dirty_option_words_revert_without_data(oracle: MarginOracle, field: str
         portfolio, market, params = random_case(rng)
         try:
             full = margin_of(portfolio, market, params)
-        except GridMarginError:
+        except ContractError:
             continue
         if any(pos.options for pos in portfolio.positions):
             break

@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 /// @title gridmargin data types
 /// @notice The account, market and parameter structs of the margin engine. Twin:
-///         `offchain/margin_types.py` (dataclasses with the same fields in the same order).
+///         `offchain/twins/types.py` (dataclasses with the same fields in the same order).
 ///         Every amount is a signed wad (1e18 = 1.0); timestamps are unix seconds.
 
 /// @notice One option series held by an account, net of longs and shorts.

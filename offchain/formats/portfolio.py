@@ -16,10 +16,10 @@ parser turns it into the engine's dataclasses (:mod:`offchain.twins.types`) exac
   own checks).
 
 Malformed input raises a :class:`PortfolioFormatError` subclass naming the JSON path of the problem.
-These are not :class:`offchain.twins.errors.GridMarginError`\\ s: those mirror Solidity errors one to one,
-while format errors happen before anything reaches the engine. Values the format can carry but the
-engine refuses (an expired option, a strike of 0, a haircut of 100%) pass through and fail in the
-engine, with the engine's error, on both sides.
+Like every library error it is a :class:`offchain.twins.exceptions.GridMarginError`, but no
+``ContractError``: those mirror Solidity errors one to one, while format errors happen before anything
+reaches the engine. Values the format can carry but the engine refuses (an expired option, a strike
+of 0, a haircut of 100%) pass through and fail in the engine, with the engine's error, on both sides.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from offchain.twins.exceptions import GridMarginError
 from offchain.twins.types import (
     GridParams,
     Market,
@@ -57,7 +58,7 @@ OPTION_TYPES = {"call": True, "put": False}
 # --------------------------------------------------------------------------------------- errors
 
 
-class PortfolioFormatError(ValueError):
+class PortfolioFormatError(GridMarginError, ValueError):
     """A document that is not a valid portfolio file. ``path`` is a JSONPath like
     ``$.portfolio.positions[0].options[2].strike``; ``problem`` says what is wrong there."""
 

@@ -7,7 +7,6 @@ is 1.5), the convention of every vector file in ``tests/vectors``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,15 +87,6 @@ def result_from_json(data: dict[str, Any]) -> MarginResult:
     )
 
 
-def result_from_abi(value: Sequence[Any]) -> MarginResult:
-    """A MarginResult from the ABI-decoded tuple of ``MarginHarness.marginOf`` (web3 or LocalEVM)."""
-    equity, initial, maintenance, details = value
-    return MarginResult(
-        int(equity), int(initial), int(maintenance),
-        tuple(UnderlyingMargin(int(u), int(loss), int(im), int(worst), tuple(int(p) for p in pnl)) for u, loss, im, worst, pnl in details),
-    )
-
-
 def error_json(exc: BaseException) -> dict[str, Any]:
     """``{"error": name, "args": [decimal strings]}`` of an engine error (addresses/bytes as hex)."""
     return {"error": type(exc).__name__, "args": [_arg_text(a) for a in getattr(exc, "args", ())]}
@@ -128,14 +118,13 @@ class MarginOnChain:
         self.harness = deploy(w3, "MarginHarness")
 
     def margin_of(self, doc: PortfolioDocument) -> MarginResult:
-        from web3.exceptions import ContractCustomError, ContractLogicError
+        from web3.exceptions import ContractLogicError
 
-        from offchain.twins.errors import decode_revert
+        from offchain.chain.abi import result_from_abi, revert_of
 
         portfolio, market, params = doc.engine_inputs()
         try:
             value = self.harness.functions.marginOf(portfolio.as_abi(), market.as_abi(), params.as_abi()).call()
-        except (ContractCustomError, ContractLogicError) as exc:
-            data = exc.data if isinstance(exc.data, str) else ""
-            raise decode_revert(bytes.fromhex(data.removeprefix("0x")) if data else b"") from None
+        except ContractLogicError as exc:
+            raise revert_of(exc) from None
         return result_from_abi(value)

@@ -10,7 +10,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from offchain.twins.black76 import series_bounds, series_value
-from offchain.twins.constants import AMOUNT_MAX, B76_PRICE_MAX, SECONDS_PER_YEAR, TERM_SCALING_HORIZON, WAD
+from offchain.twins.constants import (
+    AMOUNT_MAX,
+    B76_PRICE_MAX,
+    PARAM_ADD_ON,
+    PARAM_CORRELATION,
+    PARAM_DAMPENER,
+    PARAM_EXTENDED_SHOCKS,
+    PARAM_HAIRCUT,
+    PARAM_MAX_OPTIONS,
+    PARAM_MM_FACTOR,
+    PARAM_SPOT_SHOCKS,
+    PARAM_TERM_POWER,
+    PARAM_VOL_DOWN,
+    PARAM_VOL_UP,
+    SECONDS_PER_YEAR,
+    TERM_SCALING_HORIZON,
+    WAD,
+)
 from offchain.twins.errors import (
     GM_AmountOutOfRange,
     GM_MissingVol,
@@ -40,9 +57,6 @@ from offchain.twins.types import (
 
 VOL_DOWN, VOL_NONE, VOL_UP = 0, 1, 2
 MAX_OPTIONS, MAX_SPOT_SHOCKS, MAX_EXTENDED_SHOCKS = 128, 64, 16
-# Parameter ids reported by GM_ParamOutOfRange (same numbers in PortfolioMargin.sol).
-PARAM_MM_FACTOR, PARAM_MAX_OPTIONS, PARAM_CORRELATION, PARAM_SPOT_SHOCKS, PARAM_EXTENDED_SHOCKS = 0, 1, 2, 3, 4
-PARAM_VOL_DOWN, PARAM_VOL_UP, PARAM_TERM_POWER, PARAM_DAMPENER, PARAM_HAIRCUT, PARAM_ADD_ON = 5, 6, 7, 8, 9, 10
 
 
 def margin_of(portfolio: Portfolio, market: Market, params: RiskParams) -> MarginResult:
