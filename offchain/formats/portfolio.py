@@ -33,7 +33,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from offchain.twins.constants import WAD
 from offchain.twins.exceptions import GridMarginError
+from offchain.twins.intmath import INT256_MAX, INT256_MIN, UINT256_MAX
 from offchain.twins.types import (
     GridParams,
     Market,
@@ -45,9 +47,7 @@ from offchain.twins.types import (
     VolPoint,
 )
 
-WAD = 10**18
-INT256_MIN, INT256_MAX = -(2**255), 2**255 - 1
-UINT64_MAX, UINT256_MAX = 2**64 - 1, 2**256 - 1
+UINT64_MAX = 2**64 - 1
 ISO_MAX = 253402300799  # 9999-12-31T23:59:59Z: later instants are written as unix seconds
 
 GRID_FIELDS = tuple(f.name for f in fields(GridParams))

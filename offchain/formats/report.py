@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from offchain.twins.fixedpoint import div_wad_up
+from offchain.twins.constants import WAD
+from offchain.twins.exceptions import arg_text
 from offchain.twins.margin import scenario_count
 from offchain.twins.types import GridParams, MarginResult, UnderlyingMargin
 from offchain.formats.portfolio import PortfolioDocument, amount_text
 
-WAD = 10**18
 VOL_SHOCKS = ("down", "none", "up")
 
 
@@ -49,7 +49,7 @@ def scenarios(grid: GridParams) -> list[Scenario]:
     out = [Scenario(3 * k + v, shock, VOL_SHOCKS[v], False, WAD) for k, shock in enumerate(grid.spot_shocks) for v in range(3)]
     standard = len(out)
     for e, shock in enumerate(grid.extended_shocks):
-        weight = min(WAD, div_wad_up(grid.dampener, abs(shock))) if shock else WAD
+        weight = grid.extended_weight(shock) if shock else WAD
         out.append(Scenario(standard + e, shock, "none", True, weight))
     assert len(out) == scenario_count(grid)
     return out
@@ -89,7 +89,7 @@ def result_from_json(data: dict[str, Any]) -> MarginResult:
 
 def error_json(exc: BaseException) -> dict[str, Any]:
     """``{"error": name, "args": [decimal strings]}`` of an engine error (addresses/bytes as hex)."""
-    return {"error": type(exc).__name__, "args": [_arg_text(a) for a in getattr(exc, "args", ())]}
+    return {"error": type(exc).__name__, "args": [arg_text(a) for a in getattr(exc, "args", ())]}
 
 
 def report_json(doc: PortfolioDocument, result: MarginResult) -> dict[str, Any]:
@@ -101,12 +101,6 @@ def report_json(doc: PortfolioDocument, result: MarginResult) -> dict[str, Any]:
         grid = doc.params.grids[detail.underlying]
         entry["worst"] = scenarios(grid)[detail.worst_scenario].as_json()
     return out
-
-
-def _arg_text(arg: object) -> str:
-    if isinstance(arg, (bytes, bytearray)):
-        return "0x" + bytes(arg).hex()
-    return str(arg)
 
 
 class MarginOnChain:

@@ -425,7 +425,7 @@ def _tables(packed: Packed, market: Market, params: RiskParams) -> _Tables:
             spot[u] = um.spot / WAD
         haircut[u], lin[u], opt[u] = grid.haircut / WAD, grid.linear_add_on / WAD, grid.short_option_add_on / WAD
         rows.append([(s, level, WAD) for s in grid.spot_shocks for level in (0, 1, 2)]
-                    + [(s, 1, min(WAD, -(-grid.dampener * WAD // abs(s)))) for s in grid.extended_shocks])
+                    + [(s, 1, grid.extended_weight(s)) for s in grid.extended_shocks])
     width = max((len(r) for r in rows), default=1)
     shock = np.zeros((max(n, 1), width))
     level = np.ones((max(n, 1), width), dtype=np.int64)

@@ -54,7 +54,7 @@ class ContractError(GridMarginError):
         return hash((type(self).__name__, self.args))
 
     def __str__(self) -> str:
-        return f"{type(self).__name__}({', '.join(_arg_text(a) for a in self.args)})"
+        return f"{type(self).__name__}({', '.join(arg_text(a) for a in self.args)})"
 
 
 class UnknownRevert(GridMarginError):
@@ -82,7 +82,7 @@ def outcome(fn: Callable[..., object], *args: object) -> Outcome:
         return ("error", exc)
 
 
-def _arg_text(arg: object) -> str:
+def arg_text(arg: object) -> str:
     """An error argument as text: bytes (a ``bytes32``) as 0x-hex, anything else as ``str``."""
     if isinstance(arg, (bytes, bytearray)):
         return "0x" + bytes(arg).hex()

@@ -42,7 +42,7 @@ from offchain.twins.errors import (
     GM_UnknownUnderlying,
     GM_WitnessOutOfRange,
 )
-from offchain.twins.fixedpoint import div_wad_up, exp_wad, ln_wad, mul_wad_down, mul_wad_up, sqrt_wad
+from offchain.twins.fixedpoint import exp_wad, ln_wad, mul_wad_down, mul_wad_up, sqrt_wad
 from offchain.twins.types import (
     GridParams,
     Market,
@@ -255,7 +255,7 @@ def _scenario(grid: GridParams, scenario: int) -> tuple[int, int, int]:
     if scenario < standard:
         return grid.spot_shocks[scenario // 3], scenario % 3, WAD
     shock = grid.extended_shocks[scenario - standard]
-    return shock, VOL_NONE, min(WAD, div_wad_up(grid.dampener, abs(shock)))
+    return shock, VOL_NONE, grid.extended_weight(shock)
 
 
 def _mul_wad_down_in_range(x: int, y: int) -> int:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from offchain.twins.constants import WAD
+from offchain.twins.fixedpoint import div_wad_up
+
 
 @dataclass(frozen=True)
 class OptionPosition:
@@ -99,6 +102,11 @@ class GridParams:
     haircut: int = 10 * 10**16
     linear_add_on: int = 5 * 10**15
     short_option_add_on: int = 10**16
+
+    def extended_weight(self, shock: int) -> int:
+        """P&L weight of the extended scenario ``shock`` (non-zero): min(1, dampener / |shock|), the
+        ratio rounded up (wad; PortfolioMargin._scenario)."""
+        return min(WAD, div_wad_up(self.dampener, abs(shock)))
 
     def as_abi(self) -> tuple:
         return (
