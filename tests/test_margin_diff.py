@@ -7,10 +7,11 @@ import random
 
 import pytest
 
-from offchain.twins.exceptions import ContractError
-from offchain.twins.margin import margin_of, shortfall_witness
 from offchain.differential.margin import MarginOracle, run_campaign
 from offchain.differential.portfolios import random_case
+from offchain.twins.errors import GM_WitnessLengthMismatch
+from offchain.twins.exceptions import ContractError, outcome
+from offchain.twins.margin import margin_of, shortfall_witness
 
 CASES = 10_000
 
@@ -41,6 +42,22 @@ def test_witness_agrees_and_bounds_full_margin(oracle: MarginOracle) -> None:
         assert tuple(chain) == python
         assert python[0] == full.equity and python[1] <= full.maintenance_margin
         checked += 1
+
+
+def test_a_witness_of_the_wrong_length_is_a_length_mismatch(oracle: MarginOracle) -> None:
+    """GM_WitnessLengthMismatch(witness length, positions) on both sides; it used to be
+    GM_WitnessOutOfRange(length, 0), a length in the underlying slot."""
+    rng = random.Random(10)
+    while True:
+        portfolio, market, params = random_case(rng)
+        if portfolio.positions and outcome(margin_of, portfolio, market, params)[0] == "value":
+            break
+    positions = len(portfolio.positions)
+    for witness in ((), (0,) * (positions + 1)):
+        expected = ("error", GM_WitnessLengthMismatch(len(witness), positions))
+        assert outcome(shortfall_witness, portfolio, market, params, witness) == expected
+        args = (portfolio.as_abi(), market.as_abi(), params.as_abi(), list(witness))
+        assert outcome(oracle.evm.call, oracle.address, "shortfallWitness", *args) == expected
 
 
 @pytest.mark.parametrize("field, dirty", [("expiry", 1 << 64), ("isCall", 2)])

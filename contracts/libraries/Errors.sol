@@ -70,6 +70,9 @@ error GM_MissingVol(uint256 underlying, uint64 expiry);
 /// @notice Margin engine: A witness names a scenario index beyond the underlying's grid.
 error GM_WitnessOutOfRange(uint256 underlying, uint256 scenario);
 
+/// @notice Margin engine: A witness names one scenario per position entry; it has `length`, not `positions`.
+error GM_WitnessLengthMismatch(uint256 length, uint256 positions);
+
 /// @notice Spot feed: the round's answer is <= 0.
 error GM_FeedNonPositive(address feed, int256 answer);
 

@@ -94,7 +94,7 @@ library PortfolioMargin {
         equity = portfolio.cash;
         int256[] memory margins = new int256[](params.grids.length);
         UnderlyingPositions[] calldata positions = portfolio.positions;
-        if (witness.length != positions.length) revert GM_WitnessOutOfRange(witness.length, 0);
+        if (witness.length != positions.length) revert GM_WitnessLengthMismatch(witness.length, positions.length);
         for (uint256 p; p < positions.length; ++p) {
             UnderlyingPositions calldata pos = positions[p];
             GridParams calldata grid = params.grids[pos.underlying];

@@ -160,6 +160,13 @@ class GM_WitnessOutOfRange(ContractError):
     selector = bytes.fromhex("58dc7137")
 
 
+class GM_WitnessLengthMismatch(ContractError):
+    """Margin engine: A witness names one scenario per position entry; it has `length`, not `positions`."""
+
+    arg_types = ("uint256", "uint256")
+    selector = bytes.fromhex("1768f519")
+
+
 class GM_FeedNonPositive(ContractError):
     """Spot feed: the round's answer is <= 0."""
 
@@ -315,6 +322,7 @@ ALL_ERRORS: tuple[type[ContractError], ...] = (
     GM_OptionExpired,
     GM_MissingVol,
     GM_WitnessOutOfRange,
+    GM_WitnessLengthMismatch,
     GM_FeedNonPositive,
     GM_FeedIncompleteRound,
     GM_FeedFromFuture,

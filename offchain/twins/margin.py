@@ -40,6 +40,7 @@ from offchain.twins.errors import (
     GM_StrikeOutOfRange,
     GM_TooManyPositions,
     GM_UnknownUnderlying,
+    GM_WitnessLengthMismatch,
     GM_WitnessOutOfRange,
 )
 from offchain.twins.fixedpoint import exp_wad, ln_wad, mul_wad_down, mul_wad_up, sqrt_wad
@@ -88,7 +89,7 @@ def shortfall_witness(portfolio: Portfolio, market: Market, params: RiskParams, 
     equity = portfolio.cash
     margins = [0] * len(params.grids)
     if len(witness) != len(portfolio.positions):
-        raise GM_WitnessOutOfRange(len(witness), 0)
+        raise GM_WitnessLengthMismatch(len(witness), len(portfolio.positions))
     for pos, scenario in zip(portfolio.positions, witness):
         grid = params.grids[pos.underlying]
         book = _open_book(pos, market.underlyings[pos.underlying], grid, market.timestamp)
