@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from eth_utils import to_normalized_address
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -40,6 +41,7 @@ from offchain.twins.errors import (
 from offchain.twins.feeds import MAX_VOL_WAD, RoundData, check_vol, normalize_spot
 from offchain.chain.abi import call_outcome
 from offchain.chain.feeds import fetch_round_data, fetch_vol, read_spot, read_vol, underlying_id
+from offchain.twins.abivalues import normalized_address
 from offchain.twins.exceptions import outcome
 from offchain.differential.feeds import (
     DEPLOYER,
@@ -245,6 +247,28 @@ def test_python_twin_reports_addresses_as_the_evm_decodes_them() -> None:
     assert raised.value.args[0] == mixed.lower()
     with pytest.raises(ValueError):
         check_vol(FEED, b"ETH", T0, WAD, T0, 0, T0)
+
+
+@given(st.binary(min_size=20, max_size=20), st.sampled_from(["0x", "0X", ""]), st.booleans())
+def test_address_normalisation_is_eth_utils(raw: bytes, prefix: str, upper: bool) -> None:
+    """The twins normalise addresses without eth-utils, exactly as its to_normalized_address does."""
+    address = prefix + (raw.hex().upper() if upper else raw.hex())
+    assert normalized_address(address) == to_normalized_address(address)
+
+
+@pytest.mark.parametrize("bad", ["0x" + "ab" * 19, "0x" + "ab" * 21, "0x" + "ag" * 20, " 0x" + "ab" * 20, "0x" + "ab" * 20 + "\n"])
+def test_address_normalisation_refuses_what_eth_utils_refuses(bad: str) -> None:
+    with pytest.raises(ValueError):
+        to_normalized_address(bad)
+    with pytest.raises(ValueError):
+        normalized_address(bad)
+
+
+def test_bytes32_error_arguments_print_as_hex() -> None:
+    """GM_VolNotPosted used to print its underlying as b'ETH\\x00...'."""
+    error = GM_VolNotPosted("0x" + "ab" * 20, ETH, 5)
+    assert str(error) == f"GM_VolNotPosted(0x{'ab' * 20}, 0x{ETH.hex()}, 5)"
+    assert str(GM_VolOutOfBounds(ETH, 5, -1)) == f"GM_VolOutOfBounds(0x{ETH.hex()}, 5, -1)"
 
 
 # --------------------------------------------------------------------------------------------------
