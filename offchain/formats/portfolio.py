@@ -283,7 +283,7 @@ def _underlying(value: object, path: str, symbols: tuple[str, ...], raw: bool) -
 def _parse_params(data: object, path: str, symbols: tuple[str, ...]) -> RiskParams:
     defaults = RiskParams(grids=())
     if data is None:
-        return RiskParams(grids=tuple(GridParams() for _ in symbols))
+        return RiskParams.default(len(symbols))
     obj = _object(data, path, optional=("mm_factor", "max_options", "correlation", "grid", "grids"))
     base = _parse_grid(obj["grid"], f"{path}.grid", GridParams()) if "grid" in obj else GridParams()
     overrides = _object(obj.get("grids", {}), f"{path}.grids", any_keys=True)

@@ -124,6 +124,18 @@ class RiskParams:
     correlation: tuple[int, ...] = ()
     max_options: int = 128
 
+    @classmethod
+    def default(cls, underlyings: int) -> RiskParams:
+        """The default parameters for ``underlyings`` underlyings (indices 0 to underlyings - 1):
+        Deribit's grid for each (``GridParams()``), MM = 80% of IM, at most 128 option series, no
+        correlation matrix (IM is the plain sum of the underlyings' margins).
+
+            margin_of(portfolio, market, RiskParams.default(len(market.underlyings)))
+        """
+        if underlyings < 0:
+            raise ValueError(f"underlyings must be >= 0, got {underlyings}")
+        return cls((GridParams(),) * underlyings)
+
     def as_abi(self) -> tuple:
         return ([g.as_abi() for g in self.grids], self.mm_factor, list(self.correlation), self.max_options)
 
