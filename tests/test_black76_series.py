@@ -12,7 +12,7 @@ import pytest
 from offchain.twins import black76
 from offchain.twins import constants as C
 from offchain.twins.intmath import wrap_int256
-from offchain.twins.exceptions import ContractError
+from offchain.twins.exceptions import ContractError, Outcome
 from offchain.chain.evm import LocalEVM
 from offchain.differential.black76 import random_series_case, series_offchain, series_onchain
 
@@ -26,7 +26,7 @@ def harness() -> tuple[LocalEVM, str]:
     return evm, evm.deploy("Black76Harness")
 
 
-def _by_positions(args: tuple, bounds: bool = False) -> tuple[str, object]:
+def _by_positions(args: tuple, bounds: bool = False) -> Outcome:
     """The specification: option by option, position_value's bracket end against the holder (its
     value at size +-1e18) times the size, the first error wins; the sum rounded down once. With
     ``bounds``, also the ends for -size times size, summed and rounded up."""

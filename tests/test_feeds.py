@@ -42,7 +42,7 @@ from offchain.twins.feeds import MAX_VOL_WAD, RoundData, check_vol, normalize_sp
 from offchain.chain.abi import call_outcome
 from offchain.chain.feeds import fetch_round_data, fetch_vol, read_spot, read_vol, underlying_id
 from offchain.twins.abivalues import normalized_address
-from offchain.twins.exceptions import outcome
+from offchain.twins.exceptions import Outcome, outcome
 from offchain.differential.feeds import (
     DEPLOYER,
     ETH,
@@ -80,7 +80,7 @@ def oracle() -> FeedOracle:
     return FeedOracle()
 
 
-def _kind(outcome: tuple[str, object]) -> str:
+def _kind(outcome: Outcome) -> str:
     return type(outcome[1]).__name__ if outcome[0] == "error" else "value"
 
 
