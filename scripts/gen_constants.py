@@ -255,7 +255,8 @@ def render_python(items: list[tuple[str, int, str]], params: list[tuple[str, int
         lines += [f"{name} = {value}", f'"""{doc}"""', ""]
     lines += ["PARAM_FIELDS = ("]
     lines += [f'    "{"/".join(fields)}",' for _, _, fields in PARAMS]
-    lines += [")", '"""The portfolio-file field(s) of each PARAM_* id (index = id; two fields of one id joined by "/")."""', ""]
+    doc = 'The portfolio-file field(s) of each PARAM_* id (index = id; two fields of one id joined by "/").'
+    lines += [")", f'"""{doc}"""', ""]
     return "\n".join(lines)
 
 

@@ -256,7 +256,10 @@ def test_address_normalisation_is_eth_utils(raw: bytes, prefix: str, upper: bool
     assert normalized_address(address) == to_normalized_address(address)
 
 
-@pytest.mark.parametrize("bad", ["0x" + "ab" * 19, "0x" + "ab" * 21, "0x" + "ag" * 20, " 0x" + "ab" * 20, "0x" + "ab" * 20 + "\n"])
+BAD_ADDRESSES = ["0x" + "ab" * 19, "0x" + "ab" * 21, "0x" + "ag" * 20, " 0x" + "ab" * 20, "0x" + "ab" * 20 + "\n"]
+
+
+@pytest.mark.parametrize("bad", BAD_ADDRESSES)
 def test_address_normalisation_refuses_what_eth_utils_refuses(bad: str) -> None:
     with pytest.raises(ValueError):
         to_normalized_address(bad)

@@ -62,7 +62,10 @@ def test_generated_error_selectors_are_the_keccak_of_the_signatures() -> None:
 
 def test_generated_error_docstrings_are_the_solidity_notices() -> None:
     source = (ROOT / "contracts/libraries/Errors.sol").read_text()
-    notices = dict((name, notice) for notice, name in re.findall(r"^/// @notice (.*)\nerror (\w+)\(", source, re.M))
+    notices = {
+        name: " ".join(notice.replace("///", " ").split())
+        for notice, name in re.findall(r"^/// @notice (.*(?:\n///(?! @).*)*)\nerror (\w+)\(", source, re.M)
+    }
     assert {cls.__name__: " ".join(cls.__doc__.split()) for cls in errors.ALL_ERRORS} == notices
 
 
