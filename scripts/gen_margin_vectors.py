@@ -28,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+from offchain.chain.abi import result_from_abi
 from offchain.chain.evm import ExecutionHalted, LocalEVM
 from offchain.formats.portfolio import (
     PortfolioFormatError,
@@ -36,9 +37,9 @@ from offchain.formats.portfolio import (
     parse_amount,
     to_document,
 )
-from offchain.formats.report import error_json, result_from_abi, result_json
+from offchain.formats.report import error_json, result_json
 from offchain.twins.constants import AMOUNT_MAX, B76_PRICE_MAX
-from offchain.twins.errors import GridMarginError, UnknownRevert
+from offchain.twins.exceptions import ContractError, UnknownRevert
 from offchain.twins.margin import margin_of
 from offchain.twins.types import (
     GridParams,
@@ -418,14 +419,14 @@ def evaluate(evm: LocalEVM, harness: str, name: str, tags: list[str], spec: obje
     portfolio, market, risk = parsed.engine_inputs()
     try:
         onchain: object = result_from_abi(evm.call(harness, "marginOf", portfolio.as_abi(), market.as_abi(), risk.as_abi()))
-    except (GridMarginError, UnknownRevert) as exc:
+    except (ContractError, UnknownRevert) as exc:
         onchain = exc
     except ExecutionHalted as exc:
         print(f"{name}: the EVM halted ({exc}); not writing", file=sys.stderr)
         return None
     try:
         offchain: object = margin_of(portfolio, market, risk)
-    except GridMarginError as exc:
+    except ContractError as exc:
         offchain = exc
     if onchain != offchain:
         print(f"twins disagree on {name!r}: evm {onchain!r} != python {offchain!r}; not writing", file=sys.stderr)

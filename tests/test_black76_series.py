@@ -12,7 +12,7 @@ import pytest
 from offchain.twins import black76
 from offchain.twins import constants as C
 from offchain.twins.intmath import wrap_int256
-from offchain.twins.errors import GridMarginError
+from offchain.twins.exceptions import ContractError, Outcome
 from offchain.chain.evm import LocalEVM
 from offchain.differential.black76 import random_series_case, series_offchain, series_onchain
 
@@ -26,7 +26,7 @@ def harness() -> tuple[LocalEVM, str]:
     return evm, evm.deploy("Black76Harness")
 
 
-def _by_positions(args: tuple, bounds: bool = False) -> tuple[str, object]:
+def _by_positions(args: tuple, bounds: bool = False) -> Outcome:
     """The specification: option by option, position_value's bracket end against the holder (its
     value at size +-1e18) times the size, the first error wins; the sum rounded down once. With
     ``bounds``, also the ends for -size times size, summed and rounded up."""
@@ -42,7 +42,7 @@ def _by_positions(args: tuple, bounds: bool = False) -> tuple[str, object]:
             low_end, high_end = black76.position_value(*terms, W), -black76.position_value(*terms, -W)
             low += size * (low_end if size > 0 else high_end)
             high += size * (high_end if size > 0 else low_end)
-    except GridMarginError as exc:
+    except ContractError as exc:
         return ("error", exc)
     return ("value", (low // W, -(-high // W)) if bounds else low // W)
 

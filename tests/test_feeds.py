@@ -16,9 +16,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from eth_utils import to_normalized_address
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from web3.exceptions import ContractCustomError
 
 from offchain.twins import errors
 from offchain.twins import feeds
@@ -37,10 +37,12 @@ from offchain.twins.errors import (
     GM_VolOutOfBounds,
     GM_VolStale,
     GM_VolUnauthorized,
-    decode_revert,
 )
 from offchain.twins.feeds import MAX_VOL_WAD, RoundData, check_vol, normalize_spot
-from offchain.chain.feeds import fetch_round_data, fetch_vol, underlying_id
+from offchain.chain.abi import call_outcome
+from offchain.chain.feeds import fetch_round_data, fetch_vol, read_spot, read_vol, underlying_id
+from offchain.twins.abivalues import normalized_address
+from offchain.twins.exceptions import Outcome, outcome
 from offchain.differential.feeds import (
     DEPLOYER,
     ETH,
@@ -78,7 +80,7 @@ def oracle() -> FeedOracle:
     return FeedOracle()
 
 
-def _kind(outcome: tuple[str, object]) -> str:
+def _kind(outcome: Outcome) -> str:
     return type(outcome[1]).__name__ if outcome[0] == "error" else "value"
 
 
@@ -91,12 +93,18 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
+def _functions(path: str) -> list[str]:
+    return [node.name for node in ast.parse((ROOT / path).read_text()).body if isinstance(node, ast.FunctionDef)]
+
+
 def test_solidity_and_python_list_the_same_functions_in_the_same_order() -> None:
+    """The pure functions are twinned in offchain/twins/feeds.py, the two that read feeds (I/O) in
+    offchain/chain/feeds.py; each module in the Solidity order."""
     source = (ROOT / "contracts/libraries/FeedReader.sol").read_text()
-    solidity = re.findall(r"^\s*function (\w+)\(", source, re.MULTILINE)
-    tree = ast.parse((ROOT / "offchain/twins/feeds.py").read_text())
-    python = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)]
-    assert [_snake(n) for n in solidity] == python
+    solidity = [_snake(n) for n in re.findall(r"^\s*function (\w+)\(", source, re.MULTILINE)]
+    reads = [n for n in _functions("offchain/chain/feeds.py") if n in solidity]
+    assert reads == ["read_spot", "read_vol"]
+    assert [n for n in solidity if n not in reads] == _functions("offchain/twins/feeds.py")
 
 
 def test_round_data_fields_match_the_solidity_struct() -> None:
@@ -136,7 +144,7 @@ def test_every_feed_error_is_declared_with_the_documented_arguments() -> None:
         "GM_NotPendingOwner": ("address",),
         "GM_VolLengthMismatch": ("uint256", "uint256"),
     }
-    declared = {cls.__name__: cls.arg_types for cls in errors.all_errors()}
+    declared = {cls.__name__: cls.arg_types for cls in errors.ALL_ERRORS}
     assert {name: declared.get(name) for name in expected} == expected
 
 
@@ -239,6 +247,31 @@ def test_python_twin_reports_addresses_as_the_evm_decodes_them() -> None:
     assert raised.value.args[0] == mixed.lower()
     with pytest.raises(ValueError):
         check_vol(FEED, b"ETH", T0, WAD, T0, 0, T0)
+
+
+@given(st.binary(min_size=20, max_size=20), st.sampled_from(["0x", "0X", ""]), st.booleans())
+def test_address_normalisation_is_eth_utils(raw: bytes, prefix: str, upper: bool) -> None:
+    """The twins normalise addresses without eth-utils, exactly as its to_normalized_address does."""
+    address = prefix + (raw.hex().upper() if upper else raw.hex())
+    assert normalized_address(address) == to_normalized_address(address)
+
+
+BAD_ADDRESSES = ["0x" + "ab" * 19, "0x" + "ab" * 21, "0x" + "ag" * 20, " 0x" + "ab" * 20, "0x" + "ab" * 20 + "\n"]
+
+
+@pytest.mark.parametrize("bad", BAD_ADDRESSES)
+def test_address_normalisation_refuses_what_eth_utils_refuses(bad: str) -> None:
+    with pytest.raises(ValueError):
+        to_normalized_address(bad)
+    with pytest.raises(ValueError):
+        normalized_address(bad)
+
+
+def test_bytes32_error_arguments_print_as_hex() -> None:
+    """GM_VolNotPosted used to print its underlying as b'ETH\\x00...'."""
+    error = GM_VolNotPosted("0x" + "ab" * 20, ETH, 5)
+    assert str(error) == f"GM_VolNotPosted(0x{'ab' * 20}, 0x{ETH.hex()}, 5)"
+    assert str(GM_VolOutOfBounds(ETH, 5, -1)) == f"GM_VolOutOfBounds(0x{ETH.hex()}, 5, -1)"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -354,13 +387,6 @@ def chain() -> StatefulEVM:
     return StatefulEVM()
 
 
-def _evm_outcome(fn, *args) -> tuple[str, object]:
-    try:
-        return ("value", fn(*args))
-    except errors.GridMarginError as exc:
-        return ("error", exc)
-
-
 def test_read_spot_through_a_feed_equals_the_python_twin(chain: StatefulEVM) -> None:
     aggregator, harness = chain.deploy("MockAggregator"), chain.deploy("FeedHarness")
     rng = random.Random(5)
@@ -370,8 +396,8 @@ def test_read_spot_through_a_feed_equals_the_python_twin(chain: StatefulEVM) -> 
         chain.transact(aggregator, "setDecimals", decimals)
         chain.transact(aggregator, "setRoundData", *round_data)
         assert chain.call(aggregator, "latestRoundData") == tuple(round_data)
-        onchain = _evm_outcome(chain.call, harness, "readSpot", aggregator, heartbeat, now)
-        offchain = _evm_outcome(normalize_spot, aggregator, decimals, RoundData(*round_data), heartbeat, now)
+        onchain = outcome(chain.call, harness, "readSpot", aggregator, heartbeat, now)
+        offchain = outcome(normalize_spot, aggregator, decimals, RoundData(*round_data), heartbeat, now)
         assert onchain == offchain, (decimals, round_data, heartbeat, now)
         kinds[_kind(onchain)] += 1
     assert set(kinds) == SPOT_ERRORS | {"value"}, kinds
@@ -421,8 +447,8 @@ def test_read_vol_through_the_feed_equals_the_python_twin(chain: StatefulEVM) ->
         now = chain.timestamp + rng.choice([-1200, -1, 0, 0, 0, 1800, 3600, 3601, 7200])
         heartbeat = rng.choice([0, 600, 3600])
         vol, updated_at = chain.call(vol_feed, "getVol", underlying, expiry)
-        onchain = _evm_outcome(chain.call, harness, "readVol", vol_feed, underlying, expiry, heartbeat, now)
-        offchain = _evm_outcome(check_vol, vol_feed, underlying, expiry, vol, updated_at, heartbeat, now)
+        onchain = outcome(chain.call, harness, "readVol", vol_feed, underlying, expiry, heartbeat, now)
+        offchain = outcome(check_vol, vol_feed, underlying, expiry, vol, updated_at, heartbeat, now)
         assert onchain == offchain
         kinds[_kind(onchain)] += 1
     assert set(kinds) == (VOL_READ_ERRORS - {"GM_VolOutOfBounds"}) | {"value"}, kinds
@@ -564,20 +590,6 @@ def node():
         yield w3, contracts
 
 
-def _contract_outcome(call) -> tuple[str, object]:
-    try:
-        return ("value", call())
-    except ContractCustomError as exc:
-        return ("error", decode_revert(bytes.fromhex(exc.data.removeprefix("0x"))))
-
-
-def _python_outcome(call) -> tuple[str, object]:
-    try:
-        return ("value", call())
-    except errors.GridMarginError as exc:
-        return ("error", exc)
-
-
 def _send(w3, call) -> dict:
     receipt = w3.eth.wait_for_transaction_receipt(call.transact())
     assert receipt["status"] == 1
@@ -602,8 +614,8 @@ def test_rpc_read_spot_equals_the_contract(node) -> None:
         _send(w3, aggregator.functions.setDecimals(decimals))
         _send(w3, aggregator.functions.setRoundData(*round_data))
         assert fetch_round_data(w3, aggregator.address) == (decimals, RoundData(*round_data))
-        onchain = _contract_outcome(harness.functions.readSpot(aggregator.address, 3600, now).call)
-        offchain = _python_outcome(lambda: feeds.read_spot(w3, aggregator.address, 3600, now))
+        onchain = call_outcome(harness.functions.readSpot(aggregator.address, 3600, now).call)
+        offchain = outcome(read_spot, w3, aggregator.address, 3600, now)
         assert onchain == offchain, (decimals, round_data)
 
 
@@ -619,8 +631,8 @@ def test_rpc_read_vol_equals_the_contract(node) -> None:
     cases = [(ETH, posted, 0), (ETH, posted + 60, 60), (ETH, posted + 61, 60), (ETH, posted - 1, 60), (BTC, posted, 60)]
     for underlying, now, heartbeat in cases:
         args = (vol_feed.address, underlying, expiry, heartbeat, now)
-        onchain = _contract_outcome(harness.functions.readVol(*args).call)
-        offchain = _python_outcome(lambda args=args: feeds.read_vol(w3, *args))
+        onchain = call_outcome(harness.functions.readVol(*args).call)
+        offchain = outcome(read_vol, w3, *args)
         assert onchain == offchain
 
 

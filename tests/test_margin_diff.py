@@ -7,10 +7,12 @@ import random
 
 import pytest
 
-from offchain.twins.errors import GridMarginError
-from offchain.twins.margin import margin_of, shortfall_witness
 from offchain.differential.margin import MarginOracle, run_campaign
 from offchain.differential.portfolios import random_case
+from offchain.twins.errors import GM_WitnessLengthMismatch
+from offchain.twins.exceptions import ContractError, outcome
+from offchain.twins.margin import margin_of, shortfall_witness
+from offchain.twins.types import GridParams, Market, Portfolio, RiskParams, UnderlyingMarket, UnderlyingPositions
 
 CASES = 10_000
 
@@ -33,7 +35,7 @@ def test_witness_agrees_and_bounds_full_margin(oracle: MarginOracle) -> None:
         portfolio, market, params = random_case(rng)
         try:
             full = margin_of(portfolio, market, params)
-        except GridMarginError:
+        except ContractError:
             continue
         witness = tuple(rng.randrange(len(u.pnl)) for u in full.underlyings)
         python = shortfall_witness(portfolio, market, params, witness)
@@ -41,6 +43,37 @@ def test_witness_agrees_and_bounds_full_margin(oracle: MarginOracle) -> None:
         assert tuple(chain) == python
         assert python[0] == full.equity and python[1] <= full.maintenance_margin
         checked += 1
+
+
+def test_a_witness_of_the_wrong_length_is_a_length_mismatch(oracle: MarginOracle) -> None:
+    """GM_WitnessLengthMismatch(witness length, positions) on both sides; it used to be
+    GM_WitnessOutOfRange(length, 0), a length in the underlying slot."""
+    rng = random.Random(10)
+    while True:
+        portfolio, market, params = random_case(rng)
+        if portfolio.positions and outcome(margin_of, portfolio, market, params)[0] == "value":
+            break
+    positions = len(portfolio.positions)
+    for witness in ((), (0,) * (positions + 1)):
+        expected = ("error", GM_WitnessLengthMismatch(len(witness), positions))
+        assert outcome(shortfall_witness, portfolio, market, params, witness) == expected
+        args = (portfolio.as_abi(), market.as_abi(), params.as_abi(), list(witness))
+        assert outcome(oracle.evm.call, oracle.address, "shortfallWitness", *args) == expected
+
+
+def test_default_risk_params_for_n_underlyings(oracle: MarginOracle) -> None:
+    """RiskParams.default(n): the default grid for each of n underlyings, accepted by both engines."""
+    w = 10**18
+    params = RiskParams.default(3)
+    assert params == RiskParams((GridParams(), GridParams(), GridParams()), 80 * 10**16, (), 128)
+    assert RiskParams.default(0).grids == ()
+    with pytest.raises(ValueError):
+        RiskParams.default(-1)
+    market = Market(1_750_000_000, tuple(UnderlyingMarket(spot * w) for spot in (3000, 60_000, 150)))
+    positions = (UnderlyingPositions(0, balance=2 * w), UnderlyingPositions(2, perp_size=-10 * w, perp_entry=140 * w))
+    portfolio = Portfolio(-1000 * w, positions)
+    assert oracle.mismatch(portfolio, market, params) is None
+    assert margin_of(portfolio, market, params).initial_margin > 0
 
 
 @pytest.mark.parametrize("field, dirty", [("expiry", 1 << 64), ("isCall", 2)])
@@ -52,7 +85,7 @@ def test_dirty_option_words_revert_without_data(oracle: MarginOracle, field: str
         portfolio, market, params = random_case(rng)
         try:
             full = margin_of(portfolio, market, params)
-        except GridMarginError:
+        except ContractError:
             continue
         if any(pos.options for pos in portfolio.positions):
             break

@@ -10,6 +10,8 @@ from eth_utils import keccak
 from web3.exceptions import ContractCustomError
 
 from offchain.chain import engine as engine_rpc
+from offchain.chain.abi import params_from_abi, result_from_abi, revert_of
+from offchain.twins.exceptions import ContractError, Outcome
 from offchain.twins.errors import (
     GM_EngineFeedNotSet,
     GM_EngineParamsNotSet,
@@ -24,8 +26,6 @@ from offchain.twins.errors import (
     GM_UnknownUnderlying,
     GM_VolNotPosted,
     GM_VolStale,
-    GridMarginError,
-    decode_revert,
 )
 from offchain.chain.feeds import underlying_id
 from offchain.twins.margin import margin_of
@@ -53,12 +53,13 @@ def _send(w3, call, sender: str | None = None) -> dict:
     return receipt
 
 
-def _outcome(call, *args, **kwargs) -> tuple[str, object]:
+def _outcome(call, *args, **kwargs) -> Outcome:
+    """The outcome of a contract call (its revert decoded) or of the off-chain twin."""
     try:
         return ("value", call(*args, **kwargs))
     except ContractCustomError as exc:
-        return ("error", decode_revert(bytes.fromhex(exc.data.removeprefix("0x"))))
-    except GridMarginError as exc:
+        return ("error", revert_of(exc))
+    except ContractError as exc:
         return ("error", exc)
 
 
@@ -66,7 +67,7 @@ def _reverts(w3, call, sender: str | None = None) -> object:
     """The decoded custom error of a transaction that must revert (web3 raises it when estimating gas)."""
     with pytest.raises(ContractCustomError) as raised:
         call.transact({"from": sender or w3.eth.default_account})
-    return decode_revert(bytes.fromhex(raised.value.data.removeprefix("0x")))
+    return revert_of(raised.value)
 
 
 def _config(feed, vol_feed, vol_id: bytes, rate: int) -> tuple:
@@ -190,7 +191,7 @@ def test_set_risk_params_emits_and_replaces(node) -> None:
         (event,) = engine.events.RiskParamsSet().process_receipt(receipt)
         encoded = w3.codec.encode(["((int256[],int256,int256,int256,int256,int256[],int256,int256,int256,int256)[],int256,int256[],int256)"], [params.as_abi()])
         assert event.args.paramsHash == keccak(encoded)
-        assert engine_rpc.params_from_abi(event.args.params) == params
+        assert params_from_abi(event.args.params) == params
         assert engine_rpc.fetch_risk_params(w3, engine.address) == params
 
 
@@ -248,12 +249,12 @@ def test_margin_from_feeds_equals_the_python_engine(node, book) -> None:
     assert _abi(chain_market) == _abi(market.as_abi())
     expected = margin_of(portfolio, market, params)
     onchain = engine.functions.marginOfFromFeeds(portfolio.as_abi()).call(block_identifier=block)
-    assert engine_rpc.result_from_abi(onchain) == expected
+    assert result_from_abi(onchain) == expected
     assert engine_rpc.margin_of_from_feeds(w3, engine.address, portfolio, block) == expected
     # Explicit market, stored parameters; explicit everything.
-    assert engine_rpc.result_from_abi(engine.functions.marginOf(portfolio.as_abi(), market.as_abi()).call()) == expected
+    assert result_from_abi(engine.functions.marginOf(portfolio.as_abi(), market.as_abi()).call()) == expected
     explicit = engine.functions.marginOfWithParams(portfolio.as_abi(), market.as_abi(), params.as_abi()).call()
-    assert engine_rpc.result_from_abi(explicit) == expected
+    assert result_from_abi(explicit) == expected
     assert engine.functions.isLiquidatable(portfolio.as_abi()).call(block_identifier=block) == expected.liquidatable
     assert engine_rpc.is_liquidatable(w3, engine.address, portfolio, block) == expected.liquidatable
     witness = [u.worst_scenario for u in expected.underlyings]
@@ -376,7 +377,7 @@ def test_max_options_is_enforced_by_the_library(node) -> None:
     assert _both(w3, engine, book) == (("error", GM_TooManyPositions(4, 3)),) * 2
     trimmed = replace(book, positions=(replace(book.positions[0], options=book.positions[0].options[:3]),))
     onchain, offchain = _both(w3, engine, trimmed)
-    assert onchain[0] == "value" and engine_rpc.result_from_abi(onchain[1]) == offchain[1]
+    assert onchain[0] == "value" and result_from_abi(onchain[1]) == offchain[1]
 
 
 def test_parameters_above_the_code_size_limit_are_rejected(node) -> None:

@@ -3,7 +3,8 @@
 - the witness bound never exceeds the full maintenance margin, and equals it at the worst scenario;
 - adding collateral (cash or a token balance) never raises the maintenance margin;
 - a long and a short of the same option net to nothing: the book's result is unchanged;
-- scaling every size by k scales the loss by k, within the documented rounding slack.
+- scaling every size by k scales the loss by k, within the documented rounding slack;
+- an extended scenario weighs min(1, dampener / |shock|), rounded up, wherever it is computed.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from dataclasses import replace
 
 import pytest
 
-from offchain.twins.errors import GridMarginError
+from offchain.formats.report import scenarios
+from offchain.twins.exceptions import ContractError
 from offchain.twins.margin import margin_of, shortfall_witness
-from offchain.twins.types import OptionPosition, Portfolio
+from offchain.twins.types import GridParams, OptionPosition, Portfolio
 from offchain.differential.portfolios import W, random_case
 
 SEEDS = range(60)
@@ -27,7 +29,7 @@ def _valid_case(seed: int):
         portfolio, market, params = random_case(rng)
         try:
             return rng, portfolio, market, params, margin_of(portfolio, market, params)
-        except GridMarginError:
+        except ContractError:
             continue
     pytest.skip("no valid case drawn")
 
@@ -85,10 +87,18 @@ def test_scaling_sizes_scales_loss(seed: int) -> None:
         for p in portfolio.positions))
     try:
         result = margin_of(scaled, market, params)
-    except GridMarginError:
+    except ContractError:
         pytest.skip("scaled sizes left the amount domain")
     for before, after in zip(full.underlyings, result.underlyings):
         # Each of the ~(options + 3) rounded products moves the loss by under 1 wei per valuation,
         # and the scaled book's loss carries k times the unscaled book's rounding.
         slack = (k + 1) * 4 * (len(portfolio.positions[0].options) + len(before.pnl) + 3)
         assert abs(after.loss - k * before.loss) <= slack, (k, before.loss, after.loss)
+
+
+def test_extended_weight_is_the_dampener_ratio_rounded_up() -> None:
+    grid = GridParams(dampener=33 * 10**16)
+    assert grid.extended_weight(-66 * 10**16) == W // 2
+    assert grid.extended_weight(90 * 10**16) == 366_666_666_666_666_667  # 0.33 / 0.9, rounded up
+    assert grid.extended_weight(20 * 10**16) == W  # at most 1
+    assert [s.weight for s in scenarios(grid) if s.extended] == [grid.extended_weight(s) for s in grid.extended_shocks]

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from offchain.twins.errors import GridMarginError, UnknownRevert
+from offchain.twins.exceptions import ContractError, UnknownRevert
 from offchain.chain.evm import LocalEVM
 from offchain.twins.margin import margin_of
-from offchain.formats.report import error_json, result_from_abi, result_from_json
+from offchain.chain.abi import result_from_abi
+from offchain.formats.report import error_json, result_from_json
 from offchain.formats.portfolio import PortfolioFormatError, loads
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +75,7 @@ def test_vectors_offchain() -> None:
     for case in ENGINE_CASES:
         try:
             outcome: object = margin_of(*_parse(case).engine_inputs())
-        except GridMarginError as exc:
+        except ContractError as exc:
             outcome = exc
         if not _matches(case, outcome):
             wrong.append(f"{case['name']}: {outcome}")
@@ -88,7 +89,7 @@ def test_vectors_onchain(harness: tuple[LocalEVM, str]) -> None:
         portfolio, market, params = _parse(case).engine_inputs()
         try:
             outcome: object = result_from_abi(evm.call(address, "marginOf", portfolio.as_abi(), market.as_abi(), params.as_abi()))
-        except (GridMarginError, UnknownRevert) as exc:
+        except (ContractError, UnknownRevert) as exc:
             outcome = exc
         if not _matches(case, outcome):
             wrong.append(f"{case['name']}: {outcome}")

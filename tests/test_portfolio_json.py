@@ -35,7 +35,7 @@ from offchain.formats.portfolio import (
     parse_timestamp,
     to_document,
 )
-from offchain.twins.errors import GridMarginError
+from offchain.twins.errors import ContractError, GridMarginError
 from offchain.twins.margin import margin_of
 from offchain.twins.types import GridParams, OptionPosition, RiskParams
 
@@ -280,7 +280,7 @@ def test_raw_mode_passes_the_book_as_written() -> None:
     doc = parse_document(_doc(edit))
     assert [p.underlying for p in doc.portfolio.positions] == [1, 0, 9]
     assert [o.size for o in doc.portfolio.positions[1].options] == [W, 0]
-    with pytest.raises(GridMarginError):
+    with pytest.raises(ContractError):
         margin_of(*doc.engine_inputs())
 
 
@@ -440,7 +440,8 @@ def test_every_format_error_class_is_exercised() -> None:
 
 
 def test_format_errors_are_value_errors_not_engine_errors() -> None:
-    assert issubclass(PortfolioFormatError, ValueError) and not issubclass(PortfolioFormatError, GridMarginError)
+    assert issubclass(PortfolioFormatError, ValueError) and issubclass(PortfolioFormatError, GridMarginError)
+    assert not issubclass(PortfolioFormatError, ContractError)
 
 
 @pytest.mark.parametrize(

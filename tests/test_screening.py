@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 from offchain.twins.black76 import call_put_bounds, log_moneyness
-from offchain.twins.errors import GridMarginError
+from offchain.twins.exceptions import ContractError
 from offchain.twins.margin import margin_of
 from offchain.twins.types import GridParams, Portfolio, RiskParams, UnderlyingPositions
 from offchain.screening.screen import (
@@ -111,7 +111,7 @@ def population() -> Population:
 
 def test_population_is_large_and_varied(population: Population) -> None:
     assert len(population.items) >= 100_000 * N_BATCHES // 48
-    errors = sum(isinstance(o, GridMarginError) for o in population.outcomes)
+    errors = sum(isinstance(o, ContractError) for o in population.outcomes)
     liquidatable = sum(isinstance(o, tuple) and o[0] < o[1] for o in population.outcomes)
     assert errors >= N_BATCHES * INVALID_PER_BATCH  # every mutation is rejected, plus TooManyPositions
     assert 0.2 < liquidatable / len(population.items) < 0.8
@@ -128,7 +128,7 @@ def test_no_miss_and_every_under_is_liquidatable(population: Population, record_
     ratio = ratio_large = 0.0
     for i, outcome in enumerate(population.outcomes):
         c = population.classes[i]
-        if isinstance(outcome, GridMarginError):
+        if isinstance(outcome, ContractError):
             if c != CHECK:
                 unchecked_errors.append(i)
             continue
@@ -191,7 +191,7 @@ def test_screen_and_confirm_gives_the_exact_answer(population: Population) -> No
         confirmed = screen_and_confirm(accounts, batch.market, batch.params, processes=2)
         for k, i in enumerate(index):
             outcome = population.outcomes[i]
-            if isinstance(outcome, GridMarginError):
+            if isinstance(outcome, ContractError):
                 assert confirmed.classes[k] == INVALID and confirmed.errors[k] == outcome
             else:
                 assert confirmed.classes[k] == (UNDER if outcome[0] < outcome[1] else SAFE)

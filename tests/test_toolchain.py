@@ -12,14 +12,10 @@ from eth_abi.exceptions import EncodingError
 from packaging.version import Version
 from web3.exceptions import ContractCustomError
 
-from offchain.chain.node import deploy, start_anvil
-from offchain.twins.errors import (
-    GM_DivWadByZero,
-    GM_MulWadOverflow,
-    UnknownRevert,
-    decode_revert,
-)
+from offchain.chain.abi import decode_revert
 from offchain.chain.evm import ExecutionHalted, LocalEVM
+from offchain.chain.node import deploy, start_anvil
+from offchain.twins.errors import GM_DivWadByZero, GM_MulWadOverflow, UnknownRevert
 
 SHIM = Path(__file__).resolve().parent.parent / "scripts" / "solc"
 WAD = 10**18

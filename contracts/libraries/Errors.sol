@@ -3,8 +3,9 @@ pragma solidity 0.8.28;
 
 /// @title gridmargin custom errors
 /// @notice Every error the protocol raises, declared once. Each carries the offending input(s) so a
-///         caller can tell what went wrong without a trace. `offchain/errors.py` declares a Python
-///         exception of the same name with the same arguments, in the same order.
+///         caller can tell what went wrong without a trace. `scripts/gen_constants.py` generates the
+///         Python twins from this file (`offchain/twins/errors.py`: same names, same arguments in the
+///         same order, the notice as docstring).
 
 /// @notice `mulWad*(x, y)`: the product x * y does not fit in int256.
 error GM_MulWadOverflow(int256 x, int256 y);
@@ -57,7 +58,7 @@ error GM_SpotNonPositive(uint256 underlying, int256 spot);
 /// @notice Margin engine: The rate of an underlying must lie in [0, 1e18].
 error GM_RateOutOfRange(uint256 underlying, int256 rate);
 
-/// @notice Margin engine: Options must be strictly increasing by (expiry, strike, isCall) with non-zero size; `index` breaks it.
+/// @notice Margin engine: Options must strictly increase by (expiry, strike, isCall), size non-zero; `index` breaks it.
 error GM_OptionsNotCanonical(uint256 underlying, uint256 index);
 
 /// @notice Margin engine: An option's expiry is not after the market timestamp.
@@ -68,6 +69,9 @@ error GM_MissingVol(uint256 underlying, uint64 expiry);
 
 /// @notice Margin engine: A witness names a scenario index beyond the underlying's grid.
 error GM_WitnessOutOfRange(uint256 underlying, uint256 scenario);
+
+/// @notice Margin engine: A witness names one scenario per position entry; it has `length`, not `positions`.
+error GM_WitnessLengthMismatch(uint256 length, uint256 positions);
 
 /// @notice Spot feed: the round's answer is <= 0.
 error GM_FeedNonPositive(address feed, int256 answer);
@@ -108,7 +112,7 @@ error GM_VolLengthMismatch(uint256 expiries, uint256 vols);
 /// @notice Margin engine: An amount (cash, balance, size, price) exceeds AMOUNT_MAX (1e36) in magnitude.
 error GM_AmountOutOfRange(int256 amount);
 
-/// @notice Margin engine: A risk parameter (id `param`, see PortfolioMargin) is outside its bound.
+/// @notice Margin engine: A risk parameter (id `param`, a PARAM_* of Constants.sol) is outside its bound.
 error GM_ParamOutOfRange(uint256 underlying, uint256 param, int256 value);
 
 /// @notice Ownership (VolFeed, MarginEngine): the caller of an owner-only function is not the owner.
@@ -123,5 +127,5 @@ error GM_EngineParamsNotSet(address engine);
 /// @notice Margin engine contract: the underlying has no spot feed configured.
 error GM_EngineFeedNotSet(uint256 underlying);
 
-/// @notice Margin engine contract: the parameters' ABI encoding (`size` bytes) exceeds the code-size limit `max` it is stored under.
+/// @notice Margin engine contract: the parameters' ABI encoding (`size` bytes) exceeds the code-size limit `max`.
 error GM_EngineParamsTooLarge(uint256 size, uint256 max);

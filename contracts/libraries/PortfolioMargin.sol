@@ -10,10 +10,11 @@ import {Black76} from "./Black76.sol";
 /// @title PortfolioMargin
 /// @notice Scenario-grid portfolio margin (docs/model.md): equity, IM and MM of a portfolio over a
 ///         grid of spot x vol scenarios per underlying, and the one-scenario witness bound.
-/// @dev Exact twin: `offchain/margin.py`, same functions in the same order, same integer operations,
-///      same errors. Rounding is always against the account: assets down, liabilities and losses
-///      up. Inputs are validated first (amounts within AMOUNT_MAX, parameters within their bounds),
-///      so no later sum or product can overflow.
+/// @dev Exact twin: `offchain/twins/margin.py`, same functions in the same order, same integer
+///      operations, same errors. Rounding is always against the account: assets down, liabilities and
+///      losses up. Inputs are validated first (amounts within AMOUNT_MAX, parameters within their
+///      bounds), so no later sum or product can overflow. The parameter ids GM_ParamOutOfRange reports
+///      (PARAM_*) are generated into Constants.sol.
 library PortfolioMargin {
     uint256 internal constant VOL_DOWN = 0;
     uint256 internal constant VOL_NONE = 1;
@@ -21,18 +22,6 @@ library PortfolioMargin {
     uint256 internal constant MAX_OPTIONS = 128;
     uint256 internal constant MAX_SPOT_SHOCKS = 64;
     uint256 internal constant MAX_EXTENDED_SHOCKS = 16;
-    /// @dev Parameter ids reported by GM_ParamOutOfRange (same numbers in offchain/margin.py).
-    uint256 internal constant PARAM_MM_FACTOR = 0;
-    uint256 internal constant PARAM_MAX_OPTIONS = 1;
-    uint256 internal constant PARAM_CORRELATION = 2;
-    uint256 internal constant PARAM_SPOT_SHOCKS = 3;
-    uint256 internal constant PARAM_EXTENDED_SHOCKS = 4;
-    uint256 internal constant PARAM_VOL_DOWN = 5;
-    uint256 internal constant PARAM_VOL_UP = 6;
-    uint256 internal constant PARAM_TERM_POWER = 7;
-    uint256 internal constant PARAM_DAMPENER = 8;
-    uint256 internal constant PARAM_HAIRCUT = 9;
-    uint256 internal constant PARAM_ADD_ON = 10;
 
     /// @dev One underlying's positions copied into memory once, with everything scenarios share.
     ///      Options are sorted by expiry, so each expiry is a group: group g holds the options
@@ -105,7 +94,7 @@ library PortfolioMargin {
         equity = portfolio.cash;
         int256[] memory margins = new int256[](params.grids.length);
         UnderlyingPositions[] calldata positions = portfolio.positions;
-        if (witness.length != positions.length) revert GM_WitnessOutOfRange(witness.length, 0);
+        if (witness.length != positions.length) revert GM_WitnessLengthMismatch(witness.length, positions.length);
         for (uint256 p; p < positions.length; ++p) {
             UnderlyingPositions calldata pos = positions[p];
             GridParams calldata grid = params.grids[pos.underlying];

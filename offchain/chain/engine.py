@@ -12,27 +12,17 @@ feeds themselves over JSON-RPC, all pinned to one block, and builds the :class:`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from web3 import Web3
 from web3.types import BlockIdentifier
 
+from offchain.chain.abi import params_from_abi
 from offchain.chain.artifacts import load_artifact
+from offchain.chain.feeds import pinned_block, read_spot, read_vol
 from offchain.twins.errors import GM_EngineFeedNotSet, GM_EngineParamsNotSet, GM_UnknownUnderlying
-from offchain.twins.feeds import check_vol, normalize_spot
-from offchain.chain.feeds import _pinned, fetch_round_data, fetch_vol
 from offchain.twins.margin import margin_of, shortfall_witness
-from offchain.twins.types import (
-    GridParams,
-    MarginResult,
-    Market,
-    Portfolio,
-    RiskParams,
-    UnderlyingMargin,
-    UnderlyingMarket,
-    VolPoint,
-)
+from offchain.twins.types import MarginResult, Market, Portfolio, RiskParams, UnderlyingMarket, VolPoint
 
 __all__ = [
     "ZERO_ADDRESS",
@@ -43,8 +33,6 @@ __all__ = [
     "is_liquidatable",
     "margin_of_from_feeds",
     "market_from_feeds",
-    "params_from_abi",
-    "result_from_abi",
     "shortfall_witness_from_feeds",
 ]
 
@@ -68,31 +56,6 @@ class FeedConfig(NamedTuple):
 def engine_contract(w3: Web3, engine: str) -> Any:
     """The deployed ``MarginEngine`` at ``engine`` (any address spelling), bound to its shipped ABI."""
     return w3.eth.contract(address=Web3.to_checksum_address(engine), abi=load_artifact("MarginEngine")["abi"])
-
-
-def _fields(value: Any) -> list[Any]:
-    """A struct's fields in order, from an ABI tuple or a decoded event's name -> value mapping."""
-    return list(value.values()) if isinstance(value, Mapping) else list(value)
-
-
-def params_from_abi(value: Any) -> RiskParams:
-    """The :class:`RiskParams` of the ABI tuple ``riskParams()`` returns (or of a RiskParamsSet event)."""
-    grids, mm_factor, correlation, max_options = _fields(value)
-    return RiskParams(
-        tuple(
-            GridParams(tuple(g[0]), g[1], g[2], g[3], g[4], tuple(g[5]), g[6], g[7], g[8], g[9])
-            for g in map(_fields, grids)
-        ),
-        mm_factor,
-        tuple(correlation),
-        max_options,
-    )
-
-
-def result_from_abi(value: Any) -> MarginResult:
-    """The :class:`MarginResult` of the ABI tuple ``marginOf*`` returns."""
-    equity, im, mm, underlyings = value
-    return MarginResult(equity, im, mm, tuple(UnderlyingMargin(u[0], u[1], u[2], u[3], tuple(u[4])) for u in underlyings))
 
 
 def fetch_risk_params(w3: Web3, engine: str, block_identifier: BlockIdentifier = "latest") -> RiskParams:
@@ -119,7 +82,7 @@ def market_from_feeds(
     vol per option whose expiry differs from the previous option's. The valuation time is the
     block's timestamp, which is the contract's ``block.timestamp`` in an ``eth_call`` at that block.
     """
-    block = _pinned(w3, block_identifier)
+    block = pinned_block(w3, block_identifier)
     now = w3.eth.get_block(block)["timestamp"]
     params = fetch_risk_params(w3, engine, block)
     grids = len(params.grids)
@@ -131,18 +94,12 @@ def market_from_feeds(
         config = fetch_feed_config(w3, engine, u, block)
         if int(config.spot_feed, 16) == 0:
             raise GM_EngineFeedNotSet(u)
-        decimals, round_data = fetch_round_data(w3, config.spot_feed, block)
-        spot = normalize_spot(config.spot_feed, decimals, round_data, config.spot_heartbeat, now)
+        spot = read_spot(w3, config.spot_feed, config.spot_heartbeat, now, block)
         vols = []
         for i, option in enumerate(pos.options):
             if i == 0 or option.expiry != pos.options[i - 1].expiry:
-                vol, updated_at = fetch_vol(w3, config.vol_feed, config.vol_id, option.expiry, block)
-                vols.append(
-                    VolPoint(
-                        option.expiry,
-                        check_vol(config.vol_feed, config.vol_id, option.expiry, vol, updated_at, config.vol_heartbeat, now),
-                    )
-                )
+                vol = read_vol(w3, config.vol_feed, config.vol_id, option.expiry, config.vol_heartbeat, now, block)
+                vols.append(VolPoint(option.expiry, vol))
         underlyings[u] = UnderlyingMarket(spot, config.rate, tuple(vols))
     return Market(now, tuple(underlyings)), params
 

@@ -3,7 +3,7 @@
 :class:`LocalEVM` deploys contracts from ``offchain/artifacts/`` and calls them like ``eth_call``:
 each call runs against the state left by the deployments and its own state changes are discarded.
 A reverted call raises the gridmargin exception of the same name and arguments
-(:func:`offchain.twins.errors.decode_revert`; panics and foreign data give ``UnknownRevert``).
+(:func:`offchain.chain.abi.decode_revert`; panics and foreign data give ``UnknownRevert``).
 
 Functions whose inputs and outputs are all integers (every harness function) are encoded and
 decoded here directly, with eth-abi's range and padding checks; other signatures go through eth-abi.
@@ -19,11 +19,11 @@ import pyrevm
 from eth_abi import decode as abi_decode
 from eth_abi import encode as abi_encode
 from eth_abi.exceptions import DecodingError, EncodingTypeError, ValueOutOfBounds
-from eth_utils import keccak
 from eth_utils.abi import collapse_if_tuple
 
+from offchain.chain.abi import decode_revert, function_selector
 from offchain.chain.artifacts import load_artifact
-from offchain.twins.errors import decode_revert
+from offchain.twins.exceptions import GridMarginError
 
 SPEC_ID = "CANCUN"
 DEFAULT_GAS_LIMIT = 30_000_000
@@ -38,7 +38,7 @@ _INTEGER_TYPE = re.compile(r"(u?)int(\d+)")
 _WORD = 1 << 256
 
 
-class ExecutionHalted(Exception):
+class ExecutionHalted(GridMarginError):
     """The call stopped without returning or reverting (out of gas, invalid opcode, ...)."""
 
 
@@ -66,7 +66,7 @@ class _Function:
         inputs = tuple(collapse_if_tuple(p) for p in entry["inputs"])
         outputs = tuple(collapse_if_tuple(p) for p in entry["outputs"])
         return cls(
-            selector=keccak(text=f"{entry['name']}({','.join(inputs)})")[:4],
+            selector=function_selector(f"{entry['name']}({','.join(inputs)})"),
             inputs=inputs,
             outputs=outputs,
             input_bounds=_all_integer_bounds(inputs),
@@ -153,7 +153,7 @@ class LocalEVM:
             result = self._evm.result
             if result is None:  # the transaction itself was invalid, nothing ran
                 raise
-            return False, b"" if result.is_halt else _revert_data(exc), result.gas_used
+            return False, b"" if result.is_halt else revert_data(exc), result.gas_used
         finally:
             self._evm.revert(checkpoint)
         return True, output, self._evm.result.gas_used
@@ -165,7 +165,7 @@ class LocalEVM:
     def call(self, address: str, fn_name: str, *args: Any) -> Any:
         """Call ``fn_name(*args)`` on the contract deployed at ``address``; the decoded result.
 
-        Raises the decoded revert (:func:`offchain.twins.errors.decode_revert`) if the call reverts and
+        Raises the decoded revert (:func:`offchain.chain.abi.decode_revert`) if the call reverts and
         :class:`ExecutionHalted` if it halts.
         """
         function = self._function(address, fn_name)
@@ -191,8 +191,8 @@ class LocalEVM:
         return function
 
 
-def _revert_data(exc: RuntimeError) -> bytes:
-    """The revert data in pyrevm's error text."""
+def revert_data(exc: RuntimeError) -> bytes:
+    """The revert data in pyrevm's report of a reverted call (``RuntimeError``)."""
     match = _REVERT_TEXT.fullmatch(str(exc))
     if match is None:
         raise RuntimeError(f"unexpected pyrevm failure report: {exc}") from exc

@@ -12,14 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from web3 import Web3
-from web3.exceptions import ContractCustomError, ContractLogicError
 
+from offchain.chain.abi import call_outcome
 from offchain.chain.node import deploy
-from offchain.twins.errors import decode_revert
+from offchain.twins.exceptions import Outcome
 from offchain.twins.registry import MATH_FUNCTIONS, TwinFunction
-
-Outcome = tuple[str, object]
-"""("value", int) or ("error", exception)."""
 
 
 @dataclass(frozen=True)
@@ -49,10 +46,9 @@ class MathOnChain:
         args = tuple(args)
         offchain = _offchain(fn, args)
         call = self.harness.get_function_by_name(fn.name)(*args)
-        try:
-            onchain: Outcome = ("value", call.call())
-        except (ContractCustomError, ContractLogicError) as exc:
-            return Comparison(fn, args, offchain, ("error", decode_revert(_revert_data(exc))), None, None)
+        onchain = call_outcome(call.call)
+        if onchain[0] == "error":
+            return Comparison(fn, args, offchain, onchain, None, None)
         padded = (*args, 0)[:2]
         fn_id = MATH_FUNCTIONS.index(fn)
         internal, _ = self.gas_harness.functions.measure(fn_id, padded[0], padded[1], 0, 10).call()
@@ -64,8 +60,3 @@ def _offchain(fn: TwinFunction, args: tuple[int, ...]) -> Outcome:
         return ("value", fn.twin(*args))
     except Exception as exc:  # noqa: BLE001 - the error is the outcome being compared
         return ("error", exc)
-
-
-def _revert_data(exc: ContractCustomError | ContractLogicError) -> bytes:
-    data = exc.data if isinstance(exc.data, str) else getattr(exc, "message", "")
-    return bytes.fromhex(str(data).removeprefix("0x")) if data else b""

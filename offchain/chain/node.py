@@ -26,13 +26,14 @@ from web3 import Web3
 from web3.contract import Contract
 
 from offchain.chain.artifacts import load_artifact
+from offchain.twins.exceptions import GridMarginError
 
 HARDFORK = "cancun"
 STARTUP_TIMEOUT = 30.0
 _REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-class ChainError(RuntimeError):
+class ChainError(GridMarginError, RuntimeError):
     """A node could not be found, started, reached or used."""
 
 

@@ -19,8 +19,7 @@ from offchain.cli.commands.math import math
 from offchain.cli.commands.scenarios import scenarios_command
 from offchain.cli.options import set_verbosity, verbose_option
 from offchain.cli.output import one_line
-from offchain.formats.portfolio import PortfolioFormatError
-from offchain.twins.errors import GridMarginError
+from offchain.twins.exceptions import ContractError, GridMarginError
 
 log = logging.getLogger("gridmargin")
 
@@ -54,9 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail("aborted")
     except click.ClickException as exc:
         return _fail(one_line(exc.format_message()), exc.exit_code or 1)
-    except GridMarginError as exc:
+    except ContractError as exc:
         return _fail(str(exc))
-    except (PortfolioFormatError, OSError, TimeoutError, ConnectionError, RuntimeError) as exc:
+    except (GridMarginError, OSError, TimeoutError, ConnectionError, RuntimeError) as exc:
         return _fail(f"{type(exc).__name__}: {one_line(exc)}")
     except Exception as exc:  # a defect, still reported as one line
         log.debug("unexpected failure", exc_info=True)

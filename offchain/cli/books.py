@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import logging
 
-from offchain.chain.mathcheck import Outcome
 from offchain.cli.output import CliError
 from offchain.formats.portfolio import PortfolioDocument, PortfolioFormatError, load
-from offchain.twins.errors import GridMarginError
+from offchain.twins.constants import PARAM_CORRELATION, PARAM_FIELDS
+from offchain.twins.exceptions import ContractError, Outcome
 from offchain.twins.margin import margin_of
 from offchain.twins.types import MarginResult
 
@@ -19,12 +19,6 @@ _UNDERLYING_FIRST = {
     "GM_SpotNonPositive", "GM_RateOutOfRange", "GM_OptionsNotCanonical", "GM_OptionExpired",
     "GM_MissingVol", "GM_UnknownUnderlying",
 }
-# GM_ParamOutOfRange(underlying, param id, value): the ids of offchain.twins.margin.PARAM_*, by file field.
-_PARAM_FIELDS = (
-    "mm_factor", "max_options", "correlation", "spot_shocks", "extended_shocks", "vol_down", "vol_up",
-    "term_power_short/term_power_long", "dampener", "haircut", "linear_add_on/short_option_add_on",
-)
-_GLOBAL_PARAMS = 3  # ids below this are not per underlying (the underlying argument is 0)
 
 
 def load_document(path: str) -> PortfolioDocument:
@@ -45,7 +39,7 @@ def offchain_outcome(doc: PortfolioDocument) -> Outcome:
     """margin_of on the document's inputs: ("value", result) or ("error", the engine error)."""
     try:
         return ("value", margin_of(*doc.engine_inputs()))
-    except GridMarginError as exc:
+    except ContractError as exc:
         return ("error", exc)
 
 
@@ -57,18 +51,20 @@ def result_of(outcome: Outcome) -> MarginResult | None:
 def engine_error_line(exc: Exception, doc: PortfolioDocument | None = None) -> str:
     """``GM_OptionExpired(0, 1782460800, 1782460800) [underlying 0 = ETH]: An option's expiry is ...``"""
     text = str(exc)
-    if isinstance(exc, GridMarginError):
+    if isinstance(exc, ContractError):
         name = type(exc).__name__
         if doc is not None and name in _UNDERLYING_FIRST and exc.args:
             text += f" [underlying {exc.args[0]} = {doc.symbol(exc.args[0])}]"
-        elif doc is not None and name == "GM_ParamOutOfRange" and exc.args[1] < len(_PARAM_FIELDS):
+        elif doc is not None and name == "GM_ParamOutOfRange" and exc.args[1] < len(PARAM_FIELDS):
             text += _param_note(doc, exc.args[0], exc.args[1])
-        explanation = (type(exc).__doc__ or "").strip().splitlines()[0].removeprefix("Margin engine: ")
+        explanation = " ".join((type(exc).__doc__ or "").split()).removeprefix("Margin engine: ")
         if explanation:
             text += f": {explanation}"
     return text
 
 
 def _param_note(doc: PortfolioDocument, underlying: int, param: int) -> str:
-    field = _PARAM_FIELDS[param]
-    return f" [params {field}]" if param < _GLOBAL_PARAMS else f" [grid of {doc.symbol(underlying)}: {field}]"
+    """GM_ParamOutOfRange's parameter id as the file field (generated PARAM_FIELDS; ids up to
+    PARAM_CORRELATION are global, the rest per underlying grid)."""
+    field = PARAM_FIELDS[param]
+    return f" [params {field}]" if param <= PARAM_CORRELATION else f" [grid of {doc.symbol(underlying)}: {field}]"

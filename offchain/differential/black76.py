@@ -14,19 +14,16 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import mpmath as mp
-from eth_utils import keccak
 
+from offchain.chain.abi import decode_revert, function_selector
+from offchain.chain.evm import LocalEVM
 from offchain.twins import black76
 from offchain.twins import constants as C
+from offchain.twins.exceptions import Outcome, outcome
 from offchain.twins.intmath import INT256_MAX, INT256_MIN
-from offchain.twins.errors import GridMarginError, decode_revert
-from offchain.chain.evm import LocalEVM
 
 W = C.WAD
 REF_DPS = 60
-
-Outcome = tuple[str, object]
-"""("value", tuple of ints) or ("error", exception)."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +37,7 @@ class Black76Function:
 
     @property
     def selector(self) -> bytes:
-        return keccak(text=f"{self.name}({','.join(['int256'] * self.arity)})")[:4]
+        return function_selector(f"{self.name}({','.join(['int256'] * self.arity)})")
 
 
 FUNCTIONS: tuple[Black76Function, ...] = (
@@ -251,10 +248,7 @@ def series_onchain(evm: LocalEVM, address: str, name: str, args: Sequence) -> Ou
 
 def series_offchain(name: str, args: Sequence) -> Outcome:
     """Outcome of offchain.twins.black76's twin of ``name``."""
-    try:
-        return ("value", black76.series_bounds(*args) if name == "seriesBounds" else black76.series_value(*args))
-    except GridMarginError as exc:
-        return ("error", exc)
+    return outcome(black76.series_bounds if name == "seriesBounds" else black76.series_value, *args)
 
 
 # ----------------------------------------------------------------------------------------------

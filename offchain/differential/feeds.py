@@ -12,7 +12,6 @@ MockAggregator tests need. Used by tests/test_feeds.py and scripts/gen_feed_vect
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,17 +19,15 @@ from typing import Any
 import pyrevm
 from eth_abi import decode as abi_decode
 from eth_abi import encode as abi_encode
-from eth_utils import keccak, to_checksum_address
+from eth_utils import to_checksum_address
 from eth_utils.abi import collapse_if_tuple
 
-from offchain.twins import feeds
+from offchain.chain.abi import decode_revert, event_topic, function_selector
 from offchain.chain.artifacts import load_artifact
+from offchain.chain.evm import DEPLOYER, LocalEVM, revert_data
+from offchain.twins import feeds
+from offchain.twins.exceptions import GridMarginError, Outcome, UnknownRevert
 from offchain.twins.intmath import INT256_MAX, INT256_MIN, UINT256_MAX
-from offchain.twins.errors import decode_revert
-from offchain.chain.evm import LocalEVM
-
-Outcome = tuple[str, object]
-"""("value", int) or ("error", exception): what one side did with one input."""
 
 UINT80_MAX = (1 << 80) - 1
 UINT64_MAX = (1 << 64) - 1
@@ -206,9 +203,6 @@ def random_vol_case(rng: random.Random) -> list[Any]:
 # Stateful EVM
 # --------------------------------------------------------------------------------------------------
 
-DEPLOYER = "0x" + "de" * 20
-_REVERT_TEXT = re.compile(r"Revert \{ gas_used: \d+, output: 0x([0-9a-fA-F]*) \}")
-
 
 @dataclass(frozen=True)
 class Log:
@@ -228,7 +222,7 @@ class Receipt:
     logs: list[Log]
 
 
-class Reverted(Exception):
+class Reverted(GridMarginError):
     """A transaction reverted with data that is no gridmargin error (e.g. a require string)."""
 
 
@@ -278,16 +272,13 @@ class StatefulEVM:
 
     def _run(self, address: str, entry: dict[str, Any], args: tuple[Any, ...], sender: str) -> bytes:
         inputs = [collapse_if_tuple(p) for p in entry["inputs"]]
-        calldata = keccak(text=f"{entry['name']}({','.join(inputs)})")[:4] + abi_encode(inputs, args)
+        calldata = function_selector(f"{entry['name']}({','.join(inputs)})") + abi_encode(inputs, args)
         try:
             return self._evm.message_call(sender, address, calldata)
         except RuntimeError as exc:
-            match = _REVERT_TEXT.fullmatch(str(exc))
-            if match is None:
-                raise
-            data = bytes.fromhex(match[1])
+            data = revert_data(exc)
             error = decode_revert(data)
-            if type(error).__name__ == "UnknownRevert":
+            if isinstance(error, UnknownRevert):
                 raise Reverted(_revert_reason(data)) from None
             raise error from None
 
@@ -312,7 +303,7 @@ class StatefulEVM:
         data = log.data[1]
         for event in (e for e in load_artifact(name)["abi"] if e["type"] == "event") if name else ():
             types = [collapse_if_tuple(p) for p in event["inputs"]]
-            if topics and topics[0] == keccak(text=f"{event['name']}({','.join(types)})"):
+            if topics and topics[0] == event_topic(f"{event['name']}({','.join(types)})"):
                 indexed = [p for p in event["inputs"] if p["indexed"]]
                 plain = [p for p in event["inputs"] if not p["indexed"]]
                 args = {p["name"]: abi_decode([p["type"]], t)[0] for p, t in zip(indexed, topics[1:], strict=True)}
@@ -323,7 +314,7 @@ class StatefulEVM:
 
 def _revert_reason(data: bytes) -> str:
     """The message of an ``Error(string)`` revert, else the hex data."""
-    if data[:4] == keccak(text="Error(string)")[:4]:
+    if data[:4] == function_selector("Error(string)"):
         return abi_decode(["string"], data[4:])[0]
     return "0x" + data.hex()
 

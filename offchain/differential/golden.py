@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from offchain.twins.exceptions import Outcome
+
 VECTORS_DIR = Path(__file__).resolve().parents[2] / "tests" / "vectors"
 
 
@@ -13,7 +15,7 @@ def load_cases(name: str) -> list[dict]:
     return json.loads((VECTORS_DIR / name).read_text())["cases"]
 
 
-def expected(case: dict) -> tuple[str, object]:
+def expected(case: dict) -> Outcome:
     """("value", int or tuple of ints) or ("error", (name, args))."""
     expect = case["expect"]
     if "value" in expect:
@@ -22,7 +24,7 @@ def expected(case: dict) -> tuple[str, object]:
     return ("error", (expect["error"], tuple(int(a) for a in expect["args"])))
 
 
-def comparable(outcome: tuple[str, object]) -> tuple[str, object]:
+def comparable(outcome: Outcome) -> Outcome:
     """An outcome with its exception replaced by (name, args), to compare with :func:`expected`."""
     kind, payload = outcome
     if kind == "error":

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import random
 
-from offchain.twins.errors import GridMarginError
 from offchain.chain.evm import LocalEVM
+from offchain.twins.exceptions import outcome
 from offchain.twins.margin import margin_of
 from offchain.twins.types import MarginResult, Market, Portfolio, RiskParams
 from offchain.differential.portfolios import random_case
@@ -21,8 +21,8 @@ class MarginOracle:
 
     def mismatch(self, portfolio: Portfolio, market: Market, params: RiskParams) -> str | None:
         """None when both sides agree, else a description of the disagreement."""
-        python = _outcome(margin_of, portfolio, market, params)
-        chain = _outcome(self.evm.call, self.address, "marginOf", portfolio.as_abi(), market.as_abi(), params.as_abi())
+        python = outcome(margin_of, portfolio, market, params)
+        chain = outcome(self.evm.call, self.address, "marginOf", portfolio.as_abi(), market.as_abi(), params.as_abi())
         if python[0] == "value":
             python = ("value", as_tuple(python[1]))  # type: ignore[arg-type]
             chain = (chain[0], _normalise(chain[1]))
@@ -38,7 +38,7 @@ def run_campaign(oracle: MarginOracle, count: int, seed: int) -> tuple[int, int,
         problem = oracle.mismatch(*case)
         if problem:
             mismatches.append(problem)
-        elif _outcome(margin_of, *case)[0] == "error":
+        elif outcome(margin_of, *case)[0] == "error":
             errors += 1
     return count, errors, mismatches
 
@@ -48,13 +48,6 @@ def as_tuple(result: MarginResult) -> tuple:
         result.equity, result.initial_margin, result.maintenance_margin,
         tuple((u.underlying, u.loss, u.initial_margin, u.worst_scenario, u.pnl) for u in result.underlyings),
     )
-
-
-def _outcome(fn, *args) -> tuple[str, object]:
-    try:
-        return ("value", fn(*args))
-    except GridMarginError as exc:
-        return ("error", exc)
 
 
 def _normalise(value: object) -> object:

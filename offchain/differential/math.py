@@ -11,16 +11,12 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator, Sequence
 
-from offchain.twins import constants as C
-from offchain.twins.intmath import INT256_MAX, INT256_MIN
-from offchain.twins.errors import decode_revert
+from offchain.chain.abi import decode_revert, function_selector
 from offchain.chain.evm import LocalEVM
+from offchain.twins import constants as C
+from offchain.twins.exceptions import Outcome
+from offchain.twins.intmath import INT256_MAX, INT256_MIN
 from offchain.twins.registry import TwinFunction
-
-Outcome = tuple[str, object]
-"""("value", int) or ("error", exception): what one side did with one input."""
-
-
 
 
 class MathOracle:
@@ -31,7 +27,7 @@ class MathOracle:
         self.address = self.evm.deploy("MathHarness")
 
     def onchain(self, fn: TwinFunction, args: Sequence[int]) -> Outcome:
-        calldata = fn.selector + b"".join(a.to_bytes(32, "big", signed=True) for a in args)
+        calldata = function_selector(fn.signature) + b"".join(a.to_bytes(32, "big", signed=True) for a in args)
         success, data, _gas = self.evm.call_raw(self.address, calldata)
         if success:
             return ("value", int.from_bytes(data, "big", signed=True))

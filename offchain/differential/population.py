@@ -24,7 +24,7 @@ import random
 from dataclasses import dataclass, replace
 
 from offchain.twins.constants import AMOUNT_MAX
-from offchain.twins.errors import GridMarginError
+from offchain.twins.exceptions import ContractError
 from offchain.twins.margin import margin_of
 from offchain.twins.types import (
     GridParams,
@@ -199,11 +199,11 @@ def invalid_account(rng: random.Random, batch: Batch) -> Portfolio:
 _BATCHES: list[Batch] = []
 
 
-def _exact(item: tuple[int, Portfolio]) -> tuple[int, int] | GridMarginError:
+def _exact(item: tuple[int, Portfolio]) -> tuple[int, int] | ContractError:
     batch = _BATCHES[item[0]]
     try:
         result = margin_of(item[1], batch.market, batch.params)
-    except GridMarginError as exc:
+    except ContractError as exc:
         return exc
     return result.equity, result.maintenance_margin
 

@@ -16,10 +16,10 @@ parser turns it into the engine's dataclasses (:mod:`offchain.twins.types`) exac
   own checks).
 
 Malformed input raises a :class:`PortfolioFormatError` subclass naming the JSON path of the problem.
-These are not :class:`offchain.twins.errors.GridMarginError`\\ s: those mirror Solidity errors one to one,
-while format errors happen before anything reaches the engine. Values the format can carry but the
-engine refuses (an expired option, a strike of 0, a haircut of 100%) pass through and fail in the
-engine, with the engine's error, on both sides.
+Like every library error it is a :class:`offchain.twins.exceptions.GridMarginError`, but no
+``ContractError``: those mirror Solidity errors one to one, while format errors happen before anything
+reaches the engine. Values the format can carry but the engine refuses (an expired option, a strike
+of 0, a haircut of 100%) pass through and fail in the engine, with the engine's error, on both sides.
 """
 
 from __future__ import annotations
@@ -35,6 +35,9 @@ from pathlib import Path
 from typing import Any
 
 from offchain.formats.numbers import amount_text
+from offchain.twins.constants import WAD
+from offchain.twins.exceptions import GridMarginError
+from offchain.twins.intmath import INT256_MAX, INT256_MIN, UINT256_MAX
 from offchain.twins.types import (
     GridParams,
     Market,
@@ -46,9 +49,7 @@ from offchain.twins.types import (
     VolPoint,
 )
 
-WAD = 10**18
-INT256_MIN, INT256_MAX = -(2**255), 2**255 - 1
-UINT64_MAX, UINT256_MAX = 2**64 - 1, 2**256 - 1
+UINT64_MAX = 2**64 - 1
 ISO_MAX = 253402300799  # 9999-12-31T23:59:59Z: later instants are written as unix seconds
 
 GRID_FIELDS = tuple(f.name for f in fields(GridParams))
@@ -61,7 +62,7 @@ log = logging.getLogger(__name__)
 # --------------------------------------------------------------------------------------- errors
 
 
-class PortfolioFormatError(ValueError):
+class PortfolioFormatError(GridMarginError, ValueError):
     """A document that is not a valid portfolio file. ``path`` is a JSONPath like
     ``$.portfolio.positions[0].options[2].strike``; ``problem`` says what is wrong there."""
 
@@ -287,7 +288,7 @@ def _underlying(value: object, path: str, symbols: tuple[str, ...], raw: bool) -
 def _parse_params(data: object, path: str, symbols: tuple[str, ...]) -> RiskParams:
     defaults = RiskParams(grids=())
     if data is None:
-        return RiskParams(grids=tuple(GridParams() for _ in symbols))
+        return RiskParams.default(len(symbols))
     obj = _object(data, path, optional=("mm_factor", "max_options", "correlation", "grid", "grids"))
     base = _parse_grid(obj["grid"], f"{path}.grid", GridParams()) if "grid" in obj else GridParams()
     overrides = _object(obj.get("grids", {}), f"{path}.grids", any_keys=True)

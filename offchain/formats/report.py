@@ -7,17 +7,16 @@ is 1.5), the convention of every vector file in ``tests/vectors``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from offchain.twins.fixedpoint import div_wad_up
-from offchain.twins.margin import scenario_count
-from offchain.twins.types import GridParams, MarginResult, UnderlyingMargin
 from offchain.formats.numbers import amount_text, percent_text
 from offchain.formats.portfolio import PortfolioDocument
+from offchain.twins.constants import WAD
+from offchain.twins.exceptions import arg_text
+from offchain.twins.margin import scenario_count
+from offchain.twins.types import GridParams, MarginResult, UnderlyingMargin
 
-WAD = 10**18
 VOL_SHOCKS = ("down", "none", "up")
 
 
@@ -51,7 +50,7 @@ def scenarios(grid: GridParams) -> list[Scenario]:
     out = [Scenario(3 * k + v, shock, VOL_SHOCKS[v], False, WAD) for k, shock in enumerate(grid.spot_shocks) for v in range(3)]
     standard = len(out)
     for e, shock in enumerate(grid.extended_shocks):
-        weight = min(WAD, div_wad_up(grid.dampener, abs(shock))) if shock else WAD
+        weight = grid.extended_weight(shock) if shock else WAD
         out.append(Scenario(standard + e, shock, "none", True, weight))
     assert len(out) == scenario_count(grid)
     return out
@@ -83,18 +82,9 @@ def result_from_json(data: dict[str, Any]) -> MarginResult:
     )
 
 
-def result_from_abi(value: Sequence[Any]) -> MarginResult:
-    """A MarginResult from the ABI-decoded tuple of ``MarginEvaluator.marginOf`` (web3 or LocalEVM)."""
-    equity, initial, maintenance, details = value
-    return MarginResult(
-        int(equity), int(initial), int(maintenance),
-        tuple(UnderlyingMargin(int(u), int(loss), int(im), int(worst), tuple(int(p) for p in pnl)) for u, loss, im, worst, pnl in details),
-    )
-
-
 def error_json(exc: BaseException) -> dict[str, Any]:
     """``{"error": name, "args": [decimal strings]}`` of an engine error (addresses/bytes as hex)."""
-    return {"error": type(exc).__name__, "args": [_arg_text(a) for a in getattr(exc, "args", ())]}
+    return {"error": type(exc).__name__, "args": [arg_text(a) for a in getattr(exc, "args", ())]}
 
 
 def report_json(doc: PortfolioDocument, result: MarginResult) -> dict[str, Any]:
@@ -108,12 +98,6 @@ def report_json(doc: PortfolioDocument, result: MarginResult) -> dict[str, Any]:
     return out
 
 
-def _arg_text(arg: object) -> str:
-    if isinstance(arg, (bytes, bytearray)):
-        return "0x" + bytes(arg).hex()
-    return str(arg)
-
-
 class MarginOnChain:
     """MarginEvaluator deployed on a web3 chain; ``margin_of`` raises the decoded engine error on revert."""
 
@@ -123,14 +107,13 @@ class MarginOnChain:
         self.harness = deploy(w3, "MarginEvaluator")
 
     def margin_of(self, doc: PortfolioDocument) -> MarginResult:
-        from web3.exceptions import ContractCustomError, ContractLogicError
+        from web3.exceptions import ContractLogicError
 
-        from offchain.twins.errors import decode_revert
+        from offchain.chain.abi import result_from_abi, revert_of
 
         portfolio, market, params = doc.engine_inputs()
         try:
             value = self.harness.functions.marginOf(portfolio.as_abi(), market.as_abi(), params.as_abi()).call()
-        except (ContractCustomError, ContractLogicError) as exc:
-            data = exc.data if isinstance(exc.data, str) else ""
-            raise decode_revert(bytes.fromhex(data.removeprefix("0x")) if data else b"") from None
+        except ContractLogicError as exc:
+            raise revert_of(exc) from None
         return result_from_abi(value)

@@ -111,7 +111,7 @@ from offchain.twins.constants import (
     TERM_SCALING_HORIZON,
     WAD,
 )
-from offchain.twins.errors import GridMarginError
+from offchain.twins.exceptions import ContractError
 from offchain.twins.margin import margin_of
 from offchain.twins.types import MarginResult, Market, Portfolio, RiskParams
 
@@ -425,7 +425,7 @@ def _tables(packed: Packed, market: Market, params: RiskParams) -> _Tables:
             spot[u] = um.spot / WAD
         haircut[u], lin[u], opt[u] = grid.haircut / WAD, grid.linear_add_on / WAD, grid.short_option_add_on / WAD
         rows.append([(s, level, WAD) for s in grid.spot_shocks for level in (0, 1, 2)]
-                    + [(s, 1, min(WAD, -(-grid.dampener * WAD // abs(s)))) for s in grid.extended_shocks])
+                    + [(s, 1, grid.extended_weight(s)) for s in grid.extended_shocks])
     width = max((len(r) for r in rows), default=1)
     shock = np.zeros((max(n, 1), width))
     level = np.ones((max(n, 1), width), dtype=np.int64)
@@ -516,7 +516,7 @@ def screen(accounts: list[Portfolio] | Packed, market: Market, params: RiskParam
     classes = np.full(n_acc, CHECK, dtype=np.int8)
     try:
         margin_of(Portfolio(), market, params)  # the engine's own parameter validation
-    except GridMarginError:
+    except ContractError:
         return ScreenResult(classes, equity, initial, maintenance, bound)
     with np.errstate(all="ignore"):  # out-of-domain series give inf / nan: they are CHECK
         _screen_all(packed, market, params, rel_tol, equity, initial, maintenance, bound, classes)
@@ -700,7 +700,7 @@ class ConfirmedResult:
     classes: np.ndarray
     screened: ScreenResult
     exact: dict[int, MarginResult]
-    errors: dict[int, GridMarginError]
+    errors: dict[int, ContractError]
 
     @property
     def liquidatable(self) -> np.ndarray:
@@ -716,9 +716,9 @@ def screen_and_confirm(portfolios: list[Portfolio], market: Market, params: Risk
     todo = [int(i) for i in np.flatnonzero(classes == CHECK)]
     outcomes = _run_exact([portfolios[i] for i in todo], market, params, processes)
     exact: dict[int, MarginResult] = {}
-    errors: dict[int, GridMarginError] = {}
+    errors: dict[int, ContractError] = {}
     for i, outcome in zip(todo, outcomes):
-        if isinstance(outcome, GridMarginError):
+        if isinstance(outcome, ContractError):
             errors[i] = outcome
             classes[i] = INVALID
         else:
@@ -727,10 +727,10 @@ def screen_and_confirm(portfolios: list[Portfolio], market: Market, params: Risk
     return ConfirmedResult(classes, screened, exact, errors)
 
 
-def _exact_one(portfolio: Portfolio, market: Market, params: RiskParams) -> MarginResult | GridMarginError:
+def _exact_one(portfolio: Portfolio, market: Market, params: RiskParams) -> MarginResult | ContractError:
     try:
         return margin_of(portfolio, market, params)
-    except GridMarginError as exc:
+    except ContractError as exc:
         return exc
 
 
@@ -742,7 +742,7 @@ def _worker_init(market: Market, params: RiskParams) -> None:
     _WORKER_STATE = (market, params)
 
 
-def _worker_run(portfolio: Portfolio) -> MarginResult | GridMarginError:
+def _worker_run(portfolio: Portfolio) -> MarginResult | ContractError:
     assert _WORKER_STATE is not None
     return _exact_one(portfolio, *_WORKER_STATE)
 

@@ -242,3 +242,51 @@ B76_R_Q6_X160 = 8753761493102935042698841279010545729848489833
 
 B76_R_Q7_X96 = 26860598744875839781432181
 """Black76 R(t) rational [6/7] denominator, t^7 coefficient (Q96)."""
+
+PARAM_MM_FACTOR = 0
+"""GM_ParamOutOfRange id of RiskParams.mmFactor."""
+
+PARAM_MAX_OPTIONS = 1
+"""GM_ParamOutOfRange id of RiskParams.maxOptions."""
+
+PARAM_CORRELATION = 2
+"""GM_ParamOutOfRange id of RiskParams.correlation."""
+
+PARAM_SPOT_SHOCKS = 3
+"""GM_ParamOutOfRange id of GridParams.spotShocks."""
+
+PARAM_EXTENDED_SHOCKS = 4
+"""GM_ParamOutOfRange id of GridParams.extendedShocks."""
+
+PARAM_VOL_DOWN = 5
+"""GM_ParamOutOfRange id of GridParams.volDown."""
+
+PARAM_VOL_UP = 6
+"""GM_ParamOutOfRange id of GridParams.volUp."""
+
+PARAM_TERM_POWER = 7
+"""GM_ParamOutOfRange id of GridParams.termPowerShort and GridParams.termPowerLong."""
+
+PARAM_DAMPENER = 8
+"""GM_ParamOutOfRange id of GridParams.dampener."""
+
+PARAM_HAIRCUT = 9
+"""GM_ParamOutOfRange id of GridParams.haircut."""
+
+PARAM_ADD_ON = 10
+"""GM_ParamOutOfRange id of GridParams.linearAddOn and GridParams.shortOptionAddOn."""
+
+PARAM_FIELDS = (
+    "mm_factor",
+    "max_options",
+    "correlation",
+    "spot_shocks",
+    "extended_shocks",
+    "vol_down",
+    "vol_up",
+    "term_power_short/term_power_long",
+    "dampener",
+    "haircut",
+    "linear_add_on/short_option_add_on",
+)
+"""The portfolio-file field(s) of each PARAM_* id (index = id; two fields of one id joined by "/")."""

@@ -1,10 +1,10 @@
-"""Checked market-data reads: the exact twin of ``contracts/libraries/FeedReader.sol``.
+"""Checked market-data reads: the exact twin of ``contracts/libraries/FeedReader.sol``, without I/O.
 
 Same functions in the same order as the Solidity library, same checks in the same order, same
-errors with the same arguments. The pure functions (:func:`normalize_spot`, :func:`check_vol`) take
-the raw values the EVM would read from the feeds, so the logic is checked to the wei against the
-contract; :func:`read_spot` / :func:`read_vol` fetch those values over JSON-RPC
-(:mod:`offchain.chain.feeds`, the only place with I/O) and hand them over, as their Solidity twins do.
+errors with the same arguments. The functions take the raw values the EVM would read from the
+feeds, so the logic is checked to the wei against the contract; :mod:`offchain.chain.feeds` reads
+those values over JSON-RPC (``read_spot`` / ``read_vol`` there are the twins of FeedReader's
+``readSpot`` / ``readVol``).
 
 Units: spot and vol are signed wad integers (1e18 = 1.0); timestamps and heartbeats are seconds.
 Staleness (spot and vol): ``updated_at > now`` is an error (*FromFuture), ``now - updated_at >
@@ -13,16 +13,14 @@ heartbeat`` is an error (*Stale), ``now - updated_at == heartbeat`` is fresh.
 Inputs are assumed to lie in their ABI types (uint8 decimals, uint80 round ids, uint256 times,
 int256 answers), as they do when read from a chain. Addresses may be given in any hex form; error
 arguments carry them as lowercase 0x-hex and underlyings as 32 bytes, which is how
-:func:`offchain.twins.errors.decode_revert` (eth-abi) decodes the contract's revert.
+:func:`offchain.chain.abi.decode_revert` (eth-abi) decodes the contract's revert.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
-from eth_utils import to_normalized_address
-
-from offchain.twins.intmath import INT256_MAX
+from offchain.twins.abivalues import normalized_address
 from offchain.twins.errors import (
     GM_FeedDecimalsUnsupported,
     GM_FeedFromFuture,
@@ -35,9 +33,7 @@ from offchain.twins.errors import (
     GM_VolOutOfBounds,
     GM_VolStale,
 )
-
-if TYPE_CHECKING:
-    from web3 import Web3
+from offchain.twins.intmath import INT256_MAX
 
 __all__ = [
     "MAX_FEED_DECIMALS",
@@ -45,8 +41,6 @@ __all__ = [
     "RoundData",
     "check_vol",
     "normalize_spot",
-    "read_spot",
-    "read_vol",
 ]
 
 MAX_FEED_DECIMALS = 36
@@ -67,19 +61,6 @@ class RoundData(NamedTuple):
     answered_in_round: int
 
 
-def read_spot(w3: Web3, feed: str, heartbeat: int, now: int) -> int:
-    """The latest answer of ``feed`` as a wad, checked as :func:`normalize_spot`.
-
-    Reads ``latestRoundData()`` and ``decimals()`` at one block (see
-    :func:`offchain.chain.feeds.fetch_round_data`). ``now`` is the valuation time; pass the block's
-    timestamp to get what the contract would return in that block.
-    """
-    from offchain.chain.feeds import fetch_round_data
-
-    decimals, round_data = fetch_round_data(w3, feed)
-    return normalize_spot(feed, decimals, round_data, heartbeat, now)
-
-
 def normalize_spot(feed: str, decimals: int, round_data: RoundData, heartbeat: int, now: int) -> int:
     """Check one round of ``feed`` and return its answer scaled to 18 decimals.
 
@@ -96,7 +77,7 @@ def normalize_spot(feed: str, decimals: int, round_data: RoundData, heartbeat: i
     ``answer // 10**(decimals - 18)`` rounded down (an asset price: down is against the account).
     The result is always > 0. ``started_at`` is not used.
     """
-    feed = to_normalized_address(feed)
+    feed = normalized_address(feed)
     if round_data.answer <= 0:
         raise GM_FeedNonPositive(feed, round_data.answer)
     if round_data.answered_in_round < round_data.round_id:
@@ -106,17 +87,6 @@ def normalize_spot(feed: str, decimals: int, round_data: RoundData, heartbeat: i
     if now - round_data.updated_at > heartbeat:
         raise GM_FeedStale(feed, round_data.updated_at, heartbeat)
     return _scale_to_wad(feed, round_data.answer, decimals)
-
-
-def read_vol(w3: Web3, vol_feed: str, underlying: bytes, expiry: int, heartbeat: int, now: int) -> int:
-    """The fresh, in-bounds volatility of (underlying, expiry) from ``vol_feed``, wad.
-
-    Reads ``getVol(underlying, expiry)`` (:func:`offchain.chain.feeds.fetch_vol`), then :func:`check_vol`.
-    """
-    from offchain.chain.feeds import fetch_vol
-
-    vol, updated_at = fetch_vol(w3, vol_feed, underlying, expiry)
-    return check_vol(vol_feed, underlying, expiry, vol, updated_at, heartbeat, now)
 
 
 def check_vol(
@@ -133,7 +103,7 @@ def check_vol(
 
     ``underlying`` is the bytes32 id as 32 bytes.
     """
-    vol_feed = to_normalized_address(vol_feed)
+    vol_feed = normalized_address(vol_feed)
     underlying = bytes(underlying)
     if len(underlying) != 32:
         raise ValueError(f"underlying must be 32 bytes (a bytes32), got {len(underlying)}")

@@ -10,7 +10,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from offchain.twins.black76 import series_bounds, series_value
-from offchain.twins.constants import AMOUNT_MAX, B76_PRICE_MAX, SECONDS_PER_YEAR, TERM_SCALING_HORIZON, WAD
+from offchain.twins.constants import (
+    AMOUNT_MAX,
+    B76_PRICE_MAX,
+    PARAM_ADD_ON,
+    PARAM_CORRELATION,
+    PARAM_DAMPENER,
+    PARAM_EXTENDED_SHOCKS,
+    PARAM_HAIRCUT,
+    PARAM_MAX_OPTIONS,
+    PARAM_MM_FACTOR,
+    PARAM_SPOT_SHOCKS,
+    PARAM_TERM_POWER,
+    PARAM_VOL_DOWN,
+    PARAM_VOL_UP,
+    SECONDS_PER_YEAR,
+    TERM_SCALING_HORIZON,
+    WAD,
+)
 from offchain.twins.errors import (
     GM_AmountOutOfRange,
     GM_MissingVol,
@@ -23,9 +40,10 @@ from offchain.twins.errors import (
     GM_StrikeOutOfRange,
     GM_TooManyPositions,
     GM_UnknownUnderlying,
+    GM_WitnessLengthMismatch,
     GM_WitnessOutOfRange,
 )
-from offchain.twins.fixedpoint import div_wad_up, exp_wad, ln_wad, mul_wad_down, mul_wad_up, sqrt_wad
+from offchain.twins.fixedpoint import exp_wad, ln_wad, mul_wad_down, mul_wad_up, sqrt_wad
 from offchain.twins.types import (
     GridParams,
     Market,
@@ -40,9 +58,6 @@ from offchain.twins.types import (
 
 VOL_DOWN, VOL_NONE, VOL_UP = 0, 1, 2
 MAX_OPTIONS, MAX_SPOT_SHOCKS, MAX_EXTENDED_SHOCKS = 128, 64, 16
-# Parameter ids reported by GM_ParamOutOfRange (same numbers in PortfolioMargin.sol).
-PARAM_MM_FACTOR, PARAM_MAX_OPTIONS, PARAM_CORRELATION, PARAM_SPOT_SHOCKS, PARAM_EXTENDED_SHOCKS = 0, 1, 2, 3, 4
-PARAM_VOL_DOWN, PARAM_VOL_UP, PARAM_TERM_POWER, PARAM_DAMPENER, PARAM_HAIRCUT, PARAM_ADD_ON = 5, 6, 7, 8, 9, 10
 
 
 def margin_of(portfolio: Portfolio, market: Market, params: RiskParams) -> MarginResult:
@@ -74,7 +89,7 @@ def shortfall_witness(portfolio: Portfolio, market: Market, params: RiskParams, 
     equity = portfolio.cash
     margins = [0] * len(params.grids)
     if len(witness) != len(portfolio.positions):
-        raise GM_WitnessOutOfRange(len(witness), 0)
+        raise GM_WitnessLengthMismatch(len(witness), len(portfolio.positions))
     for pos, scenario in zip(portfolio.positions, witness):
         grid = params.grids[pos.underlying]
         book = _open_book(pos, market.underlyings[pos.underlying], grid, market.timestamp)
@@ -241,7 +256,7 @@ def _scenario(grid: GridParams, scenario: int) -> tuple[int, int, int]:
     if scenario < standard:
         return grid.spot_shocks[scenario // 3], scenario % 3, WAD
     shock = grid.extended_shocks[scenario - standard]
-    return shock, VOL_NONE, min(WAD, div_wad_up(grid.dampener, abs(shock)))
+    return shock, VOL_NONE, grid.extended_weight(shock)
 
 
 def _mul_wad_down_in_range(x: int, y: int) -> int:

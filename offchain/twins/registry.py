@@ -10,8 +10,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from eth_utils import keccak
-
 from offchain.twins import fixedpoint
 
 
@@ -28,8 +26,10 @@ class TwinFunction:
         return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", self.name).lower()
 
     @property
-    def selector(self) -> bytes:
-        return keccak(text=f"{self.name}({','.join(['int256'] * self.arity)})")[:4]
+    def signature(self) -> str:
+        """The Solidity signature, e.g. ``mulWadDown(int256,int256)`` (its selector:
+        :func:`offchain.chain.abi.function_selector`)."""
+        return f"{self.name}({','.join(['int256'] * self.arity)})"
 
 
 MATH_FUNCTIONS: tuple[TwinFunction, ...] = (

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from offchain.twins.constants import WAD
+from offchain.twins.fixedpoint import div_wad_up
+
 
 @dataclass(frozen=True)
 class OptionPosition:
@@ -100,6 +103,11 @@ class GridParams:
     linear_add_on: int = 5 * 10**15
     short_option_add_on: int = 10**16
 
+    def extended_weight(self, shock: int) -> int:
+        """P&L weight of the extended scenario ``shock`` (non-zero): min(1, dampener / |shock|), the
+        ratio rounded up (wad; PortfolioMargin._scenario)."""
+        return min(WAD, div_wad_up(self.dampener, abs(shock)))
+
     def as_abi(self) -> tuple:
         return (
             list(self.spot_shocks), self.vol_down, self.vol_up, self.term_power_short, self.term_power_long,
@@ -115,6 +123,18 @@ class RiskParams:
     mm_factor: int = 80 * 10**16
     correlation: tuple[int, ...] = ()
     max_options: int = 128
+
+    @classmethod
+    def default(cls, underlyings: int) -> RiskParams:
+        """The default parameters for ``underlyings`` underlyings (indices 0 to underlyings - 1):
+        Deribit's grid for each (``GridParams()``), MM = 80% of IM, at most 128 option series, no
+        correlation matrix (IM is the plain sum of the underlyings' margins).
+
+            margin_of(portfolio, market, RiskParams.default(len(market.underlyings)))
+        """
+        if underlyings < 0:
+            raise ValueError(f"underlyings must be >= 0, got {underlyings}")
+        return cls((GridParams(),) * underlyings)
 
     def as_abi(self) -> tuple:
         return ([g.as_abi() for g in self.grids], self.mm_factor, list(self.correlation), self.max_options)

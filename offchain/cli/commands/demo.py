@@ -16,7 +16,7 @@ import click
 from rich.table import Table
 from web3 import Web3
 
-from offchain.chain.engine import result_from_abi
+from offchain.chain.abi import result_from_abi
 from offchain.chain.mathcheck import MathOnChain
 from offchain.chain.node import deploy
 from offchain.cli.commands.math import comparison_table

@@ -11,9 +11,10 @@ from dataclasses import replace
 import click
 from eth_utils import is_address
 from rich.table import Table
-from web3.exceptions import ContractCustomError, Web3Exception
+from web3.exceptions import ContractLogicError, Web3Exception
 
 from offchain.chain import engine as engine_rpc
+from offchain.chain.abi import result_from_abi, revert_of
 from offchain.chain.node import ChainError, connect
 from offchain.cli.books import (
     Outcome,
@@ -33,7 +34,7 @@ from offchain.formats.report import (
     result_json,
     scenarios,
 )
-from offchain.twins.errors import GridMarginError, UnknownRevert, decode_revert
+from offchain.twins.exceptions import ContractError, UnknownRevert
 from offchain.twins.margin import margin_of
 from offchain.twins.types import MarginResult
 
@@ -110,7 +111,7 @@ def _onchain_outcome(doc: PortfolioDocument, rpc_url: str | None) -> Outcome:
         with open_chain(rpc_url) as w3:
             try:
                 return ("value", MarginOnChain(w3).margin_of(doc))
-            except (GridMarginError, UnknownRevert) as exc:
+            except (ContractError, UnknownRevert) as exc:
                 return ("error", exc)
     except (Web3Exception, ValueError) as exc:
         raise CliError(f"chain error: {type(exc).__name__}: {exc}") from None
@@ -141,7 +142,7 @@ def _engine_outcomes(
             off = _outcome(lambda: margin_of(portfolio, market, params))
         else:
             off = inputs
-        on = _outcome(lambda: engine_rpc.result_from_abi(
+        on = _outcome(lambda: result_from_abi(
             contract.functions.marginOfFromFeeds(portfolio.as_abi()).call(block_identifier=block)))
     except (ChainError, Web3Exception, ValueError) as exc:
         raise CliError(f"chain error: {type(exc).__name__}: {exc}") from None
@@ -152,10 +153,10 @@ def _outcome(evaluate: Callable[[], object]) -> Outcome:
     """("value", evaluate()) or ("error", the engine error it raised, decoded from a revert if need be)."""
     try:
         return ("value", evaluate())
-    except GridMarginError as exc:
+    except ContractError as exc:
         return ("error", exc)
-    except ContractCustomError as exc:
-        return ("error", decode_revert(bytes.fromhex(str(exc.data).removeprefix("0x"))))
+    except ContractLogicError as exc:
+        return ("error", revert_of(exc))
 
 
 def _summary_table(offchain: MarginResult, onchain: MarginResult | None, onchain_label: str) -> Table:
