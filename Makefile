@@ -38,10 +38,10 @@ build: setup
 
 # The plain suite runs without ape's pytest plugin (faster; its ape tests would skip), then the ape
 # tests under it (as `ape test` runs them), then the import layering contracts (pyproject.toml).
-test: setup
+# Lint first (seconds): ruff, ruff format and forge fmt; the layering contracts run as a test.
+test: setup lint
 	$(PY) -m pytest -q -p no:ape_test -m 'not ape'
 	$(PY) -m pytest -q -p ape_test -m ape
-	$(VENV)/bin/lint-imports
 
 lint: setup fmt-check
 	$(VENV)/bin/ruff check .

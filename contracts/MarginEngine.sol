@@ -130,9 +130,8 @@ contract MarginEngine is IMarginEngine, Ownable2Step {
         returns (int256 equity, int256 maintenanceBound)
     {
         RiskParams memory params = _loadParams();
-        return _evaluator.shortfallWitness(
-            portfolio, _marketFromFeeds(portfolio, params.grids.length), params, witness
-        );
+        Market memory market = _marketFromFeeds(portfolio, params.grids.length);
+        return _evaluator.shortfallWitness(portfolio, market, params, witness);
     }
 
     /// @inheritdoc IMarginEngine
@@ -175,7 +174,8 @@ contract MarginEngine is IMarginEngine, Ownable2Step {
             for (uint256 i; i < options.length; ++i) {
                 uint64 expiry = options[i].expiry;
                 if (i == 0 || expiry != options[i - 1].expiry) {
-                    um.vols[k++] = VolPoint(expiry, FeedReader.readVol(volFeed, volId, expiry, heartbeat, block.timestamp));
+                    um.vols[k++] =
+                        VolPoint(expiry, FeedReader.readVol(volFeed, volId, expiry, heartbeat, block.timestamp));
                 }
             }
         }

@@ -72,12 +72,48 @@ def _grids() -> list[tuple[str, list[int], list[int], int, int]]:
     spot = 2000 * W
     thirty_days = int(0.6 * math.sqrt(30 / 365) * W)
     return [
-        ("both tails, d1 >= 0 > d2 (ATM)", [spot + i * 10**15 for i in range(8)], [spot - i * 10**15 for i in range(8)], W // 5, 99 * W // 100),
-        ("both tails, d2 >= 0 (ITM call)", [13 * spot // 10 + i * 10**15 for i in range(8)], [spot + i * 10**15 for i in range(8)], W // 5, 99 * W // 100),
-        ("both tails, d1 < 0 (OTM call)", [8 * spot // 10 + i * 10**15 for i in range(8)], [spot + i * 10**15 for i in range(8)], W // 5, 99 * W // 100),
-        ("typical grid: 11 strikes x 9 shocks, 30d 60% vol", [spot * (100 + k) // 100 for k in range(-20, 21, 5)], [spot * (75 + 5 * i) // 100 for i in range(11)], thirty_days, 997 * W // 1000),
-        ("deep ITM/OTM (no tail)", [spot + i for i in range(4)], [spot // 10, spot // 9, spot * 9, spot * 10], W // 5, 99 * W // 100),
-        ("sigma sqrt(T) = 0 (intrinsic)", [spot + i for i in range(4)], [spot // 2, spot, spot + 1, 2 * spot], 0, 99 * W // 100),
+        (
+            "both tails, d1 >= 0 > d2 (ATM)",
+            [spot + i * 10**15 for i in range(8)],
+            [spot - i * 10**15 for i in range(8)],
+            W // 5,
+            99 * W // 100,
+        ),
+        (
+            "both tails, d2 >= 0 (ITM call)",
+            [13 * spot // 10 + i * 10**15 for i in range(8)],
+            [spot + i * 10**15 for i in range(8)],
+            W // 5,
+            99 * W // 100,
+        ),
+        (
+            "both tails, d1 < 0 (OTM call)",
+            [8 * spot // 10 + i * 10**15 for i in range(8)],
+            [spot + i * 10**15 for i in range(8)],
+            W // 5,
+            99 * W // 100,
+        ),
+        (
+            "typical grid: 11 strikes x 9 shocks, 30d 60% vol",
+            [spot * (100 + k) // 100 for k in range(-20, 21, 5)],
+            [spot * (75 + 5 * i) // 100 for i in range(11)],
+            thirty_days,
+            997 * W // 1000,
+        ),
+        (
+            "deep ITM/OTM (no tail)",
+            [spot + i for i in range(4)],
+            [spot // 10, spot // 9, spot * 9, spot * 10],
+            W // 5,
+            99 * W // 100,
+        ),
+        (
+            "sigma sqrt(T) = 0 (intrinsic)",
+            [spot + i for i in range(4)],
+            [spot // 2, spot, spot + 1, 2 * spot],
+            0,
+            99 * W // 100,
+        ),
     ]
 
 
@@ -86,7 +122,9 @@ def measure_gas() -> list[dict]:
     harness = evm.deploy("Black76GasHarness")
     rows = []
     for name, forwards, strikes, sigma, discount in _grids():
-        gas = {fn: evm.call(harness, "measure", i, forwards, strikes, sigma, discount)[0] for i, fn in enumerate(FUNCTIONS)}
+        gas = {
+            fn: evm.call(harness, "measure", i, forwards, strikes, sigma, discount)[0] for i, fn in enumerate(FUNCTIONS)
+        }
         rows.append({"grid": name, "pairs": len(forwards) * len(strikes), **gas, "gas_goal_per_pair": GAS_GOAL})
     return rows
 

@@ -61,19 +61,30 @@ def measure() -> list[dict[str, int]]:
         vols = market.underlyings[0].vols
         _send(w3, vol_feed.functions.postVols(ETH, [v.expiry for v in vols], [v.vol for v in vols]))
         _send(w3, engine.functions.setRiskParams(params.as_abi()))
-        _send(w3, engine.functions.setFeedConfig(0, (aggregator.address, HEARTBEAT, vol_feed.address, ETH, HEARTBEAT, RATE)))
+        _send(
+            w3,
+            engine.functions.setFeedConfig(0, (aggregator.address, HEARTBEAT, vol_feed.address, ETH, HEARTBEAT, RATE)),
+        )
         for n in SIZES:
             # The book at the block the transactions will see (anvil moves time forward per block).
             portfolio, market, params = book(n, now=now)
             worst = engine.functions.marginOfFromFeeds(portfolio.as_abi()).call()[3][0][3]
-            rows.append({
-                "options": n,
-                "engine_witness_gas": _send(w3, engine.functions.shortfallWitness(portfolio.as_abi(), [worst])),
-                "engine_is_liquidatable_gas": _send(w3, engine.functions.isLiquidatable(portfolio.as_abi())),
-                "engine_margin_of_from_feeds_gas": _send(w3, engine.functions.marginOfFromFeeds(portfolio.as_abi())),
-                "harness_witness_gas": harness_evm.call_raw(harness, harness_evm.calldata(
-                    harness, "shortfallWitness", portfolio.as_abi(), market.as_abi(), params.as_abi(), [worst]))[2],
-            })
+            rows.append(
+                {
+                    "options": n,
+                    "engine_witness_gas": _send(w3, engine.functions.shortfallWitness(portfolio.as_abi(), [worst])),
+                    "engine_is_liquidatable_gas": _send(w3, engine.functions.isLiquidatable(portfolio.as_abi())),
+                    "engine_margin_of_from_feeds_gas": _send(
+                        w3, engine.functions.marginOfFromFeeds(portfolio.as_abi())
+                    ),
+                    "harness_witness_gas": harness_evm.call_raw(
+                        harness,
+                        harness_evm.calldata(
+                            harness, "shortfallWitness", portfolio.as_abi(), market.as_abi(), params.as_abi(), [worst]
+                        ),
+                    )[2],
+                }
+            )
     return rows
 
 

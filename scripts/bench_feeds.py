@@ -73,8 +73,13 @@ def measure() -> list[bench.Section]:
         for n in BATCHES:
             expiries = [now + 86400 * (100 + i) for i in range(n)]
             for kind, vol in (("new", WAD // 2), ("update", WAD // 3)):
-                writes.append({"name": f"postVols_{n}_{kind}", "entries": n,
-                               "gas": send(vol_feed.functions.postVols(ETH, expiries, [vol] * n))})
+                writes.append(
+                    {
+                        "name": f"postVols_{n}_{kind}",
+                        "entries": n,
+                        "gas": send(vol_feed.functions.postVols(ETH, expiries, [vol] * n)),
+                    }
+                )
 
         now = w3.eth.get_block("latest")["timestamp"]
         cold, warm, spot = harness.functions.gasReadSpot(aggregator.address, HEARTBEAT, now).call()

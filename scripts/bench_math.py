@@ -63,28 +63,54 @@ SAMPLES = (
     Bench("divWadDown", 2, ((3 * W, 7 * W, 7),), _operands, _div_ref, None, None, "exact floor"),
     Bench("divWadUp", 3, ((3 * W, 7 * W, 7),), _operands, _div_ref, None, None, "exact ceil"),
     Bench(
-        "expWad", 4, ((-30 * W, 0, W // 37), (W // 2, 0, W // 37), (100 * W, 0, W // 37)),
+        "expWad",
+        4,
+        ((-30 * W, 0, W // 37), (W // 2, 0, W // 37), (100 * W, 0, W // 37)),
         lambda r: (r.randint(-42 * W, EXP_MAX_INPUT) if r.random() < 0.7 else r.randint(-W, W),),
-        lambda x: mp.exp(mp.mpf(x) / W) * W, 1e-3, 500, "rel <= 1e-15 (true >= 1e-3), else abs <= 10 wei",
+        lambda x: mp.exp(mp.mpf(x) / W) * W,
+        1e-3,
+        500,
+        "rel <= 1e-15 (true >= 1e-3), else abs <= 10 wei",
     ),
     Bench(
-        "lnWad", 5, ((W // 3, 0, W // 7), (10**40, 0, 10**37), (5, 0, 1)),
+        "lnWad",
+        5,
+        ((W // 3, 0, W // 7), (10**40, 0, 10**37), (5, 0, 1)),
         lambda r: (_log_uniform(r) if r.random() < 0.7 else r.randint(W // 2, 2 * W),),
-        lambda x: mp.log(mp.mpf(x) / W) * W, 1e-3, 700, "rel <= 1e-15 (|true| >= 1e-3), else abs <= 10 wei",
+        lambda x: mp.log(mp.mpf(x) / W) * W,
+        1e-3,
+        700,
+        "rel <= 1e-15 (|true| >= 1e-3), else abs <= 10 wei",
     ),
     Bench(
-        "sqrtWad", 6, ((W // 3, 0, W // 7), (10**30, 0, 10**28), (10**70, 0, 10**67)),
-        lambda r: (_log_uniform(r),), lambda x: mp.sqrt(mp.mpf(x) * W), None, 600, "abs <= 1 wei",
+        "sqrtWad",
+        6,
+        ((W // 3, 0, W // 7), (10**30, 0, 10**28), (10**70, 0, 10**67)),
+        lambda r: (_log_uniform(r),),
+        lambda x: mp.sqrt(mp.mpf(x) * W),
+        None,
+        600,
+        "abs <= 1 wei",
     ),
     Bench(
-        "normCdfWad", 7, ((-3 * W, 0, W // 50), (W // 2, 0, W // 50), (5 * W, 0, W // 50)),
+        "normCdfWad",
+        7,
+        ((-3 * W, 0, W // 50), (W // 2, 0, W // 50), (5 * W, 0, W // 50)),
         lambda r: (r.randint(-40 * W, 40 * W) if r.random() < 0.5 else r.randint(-10 * W, 10 * W),),
-        lambda x: mp.ncdf(mp.mpf(x) / W) * W, None, 1000, "abs <= 1e-14 on [-40, 40]",
+        lambda x: mp.ncdf(mp.mpf(x) / W) * W,
+        None,
+        1000,
+        "abs <= 1e-14 on [-40, 40]",
     ),
     Bench(
-        "normPdfWad", 8, ((-3 * W, 0, W // 50), (W, 0, W // 50)),
+        "normPdfWad",
+        8,
+        ((-3 * W, 0, W // 50), (W, 0, W // 50)),
         lambda r: (r.randint(-40 * W, 40 * W) if r.random() < 0.5 else r.randint(-10 * W, 10 * W),),
-        lambda x: mp.npdf(mp.mpf(x) / W) * W, None, None, "(no goal)",
+        lambda x: mp.npdf(mp.mpf(x) / W) * W,
+        None,
+        None,
+        "(no goal)",
     ),
 )
 
@@ -101,8 +127,10 @@ TABLE = printer.Table(
     ),
     label="{name}",
 )
-NOTE = ("max abs err is in real units (1 wei = 1e-18). Anchors: Solady exp 372 / ln 518 / sqrt 341 gas; "
-        "Derive CDF 1,350; DeFiMath CDF 731; solstat CDF error 1.2e-7.")
+NOTE = (
+    "max abs err is in real units (1 wei = 1e-18). Anchors: Solady exp 372 / ln 518 / sqrt 341 gas; "
+    "Derive CDF 1,350; DeFiMath CDF 731; solstat CDF error 1.2e-7."
+)
 
 
 def measure_gas(evm: LocalEVM, harness: str, bench: Bench, loops: int = 100) -> int:
@@ -132,8 +160,13 @@ def main() -> int:
     harness = evm.deploy("MathGasHarness")
     rng = random.Random(args.seed)
     rows = [
-        {"name": bench.name, "gas": measure_gas(evm, harness, bench), **measure_accuracy(bench, args.points, rng),
-         "gas_goal": bench.gas_goal, "goal": bench.goal}
+        {
+            "name": bench.name,
+            "gas": measure_gas(evm, harness, bench),
+            **measure_accuracy(bench, args.points, rng),
+            "gas_goal": bench.gas_goal,
+            "goal": bench.goal,
+        }
         for bench in SAMPLES
     ]
     printer.report(args, [(TABLE, rows)], [NOTE])

@@ -78,8 +78,10 @@ def measure(n_accounts: int, exact_sample: int, calls: int, repeats: int, seed: 
     batch = standard_batch()
     market, params = batch.market, batch.params
     rng = random.Random(seed)
-    populations = {kind: [book16(rng, batch, distinct_strikes=kind == "distinct") for _ in range(n_accounts)]
-                   for kind in ("listed", "distinct")}
+    populations = {
+        kind: [book16(rng, batch, distinct_strikes=kind == "distinct") for _ in range(n_accounts)]
+        for kind in ("listed", "distinct")
+    }
     rows: list[dict] = []
 
     def row(metric: str, value: float, unit: str, goal: str = "", met: bool | None = None) -> None:
@@ -97,10 +99,28 @@ def measure(n_accounts: int, exact_sample: int, calls: int, repeats: int, seed: 
             full_rate = n_accounts / _best(lambda accounts=accounts: screen(accounts, market, params), repeats)
             sample = accounts[:exact_sample]
             rate = len(sample) / _best(lambda sample=sample: [margin_of(p, market, params) for p in sample], 1)
-            row(f"screen, {kind} strikes, packed arrays", packed_rate, "accounts/s", f">= {SCREEN_GOAL:,}", packed_rate >= SCREEN_GOAL)
-            row(f"screen, {kind} strikes, incl. pack", full_rate, "accounts/s", f">= {SCREEN_GOAL:,}", full_rate >= SCREEN_GOAL)
+            row(
+                f"screen, {kind} strikes, packed arrays",
+                packed_rate,
+                "accounts/s",
+                f">= {SCREEN_GOAL:,}",
+                packed_rate >= SCREEN_GOAL,
+            )
+            row(
+                f"screen, {kind} strikes, incl. pack",
+                full_rate,
+                "accounts/s",
+                f">= {SCREEN_GOAL:,}",
+                full_rate >= SCREEN_GOAL,
+            )
             row(f"exact margin_of, {kind} strikes ({len(sample)} accounts)", rate, "accounts/s")
-            row(f"screen incl. pack / exact, {kind} strikes", full_rate / rate, "x", f">= {RATIO_GOAL}x", full_rate / rate >= RATIO_GOAL)
+            row(
+                f"screen incl. pack / exact, {kind} strikes",
+                full_rate / rate,
+                "x",
+                f">= {RATIO_GOAL}x",
+                full_rate / rate >= RATIO_GOAL,
+            )
         account = populations["listed"][0]
         exact_one = _median(lambda: margin_of(account, market, params), calls)
     finally:

@@ -44,8 +44,13 @@ def main() -> int:
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         for done, failed, wrong in pool.map(_chunk, jobs):
             cases, errors, mismatches = cases + done, errors + failed, mismatches + wrong
-    row = {"name": "marginOf", "cases": cases, "error_cases": errors, "mismatches": len(mismatches),
-           "seconds": round(time.perf_counter() - started)}
+    row = {
+        "name": "marginOf",
+        "cases": cases,
+        "error_cases": errors,
+        "mismatches": len(mismatches),
+        "seconds": round(time.perf_counter() - started),
+    }
     bench.report(args, [(TABLE, [row])], [f"{cases} books in {row['seconds']} s (seed {args.seed}, {args.jobs} jobs)"])
     for line in mismatches[:3]:
         print("MISMATCH", line, file=sys.stderr)

@@ -33,8 +33,12 @@ def _compile() -> tuple[dict, list[str]]:
     standard = _standard_input()
     standard["settings"] = {
         **COMPILER_SETTINGS,
-        "outputSelection": {"*": {"*": ["evm.bytecode.object", "evm.deployedBytecode.object",
-                                        "evm.deployedBytecode.sourceMap"], "": ["id"]}},
+        "outputSelection": {
+            "*": {
+                "*": ["evm.bytecode.object", "evm.deployedBytecode.object", "evm.deployedBytecode.sourceMap"],
+                "": ["id"],
+            }
+        },
     }
     output = solcx.compile_standard(standard, base_path=ROOT, solc_version=SOLC_VERSION)
     ids = {unit["id"]: path for path, unit in output["sources"].items()}
@@ -96,10 +100,14 @@ def _trace(bytecode: str, calldata: bytes) -> list[tuple[int, int]]:
         sender = w3.eth.accounts[0]
         tx = w3.eth.send_transaction({"from": sender, "data": "0x" + bytecode, "gas": 30_000_000})
         address = w3.eth.wait_for_transaction_receipt(tx)["contractAddress"]
-        trace = w3.provider.make_request("debug_traceCall", [
-            {"from": sender, "to": address, "data": "0x" + calldata.hex(), "gas": hex(100_000_000)}, "latest",
-            {"disableStack": True, "disableMemory": True, "disableStorage": True, "enableMemory": False},
-        ])["result"]
+        trace = w3.provider.make_request(
+            "debug_traceCall",
+            [
+                {"from": sender, "to": address, "data": "0x" + calldata.hex(), "gas": hex(100_000_000)},
+                "latest",
+                {"disableStack": True, "disableMemory": True, "disableStorage": True, "enableMemory": False},
+            ],
+        )["result"]
     return [(log["pc"], log["gasCost"]) for log in trace["structLogs"] if log["depth"] == 1]
 
 
@@ -125,17 +133,23 @@ def main() -> int:
         per_line[where] += cost
         per_file[where.split(":")[0]] += cost
     total = sum(cost for _, cost in steps)
-    rows = [{"where": where, "gas": gas, "share": round(100 * gas / total, 1)}
-            for where, gas in per_line.most_common(args.top)]
+    rows = [
+        {"where": where, "gas": gas, "share": round(100 * gas / total, 1)}
+        for where, gas in per_line.most_common(args.top)
+    ]
     call = f"{CONTRACT[1]}.{'shortfallWitness' if args.witness else 'marginOf'}"
     table = bench.Table(
         f"{call}, {args.options} options: execution gas per {'function' if args.functions else 'source line'}",
         (bench.Column("gas", fmt=","), bench.Column("share", "%", ".1f"), bench.Column("where")),
     )
-    bench.report(args, [(table, rows)], [
-        f"execution gas (opcodes, excluding intrinsic and calldata): {total:,} in {len(steps):,} steps",
-        "per file: " + ", ".join(f"{name} {gas:,}" for name, gas in per_file.most_common()),
-    ])
+    bench.report(
+        args,
+        [(table, rows)],
+        [
+            f"execution gas (opcodes, excluding intrinsic and calldata): {total:,} in {len(steps):,} steps",
+            "per file: " + ", ".join(f"{name} {gas:,}" for name, gas in per_file.most_common()),
+        ],
+    )
     return 0
 
 

@@ -13,8 +13,6 @@ import random
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
 from offchain.differential.black76 import (
     FUNCTIONS,
     SERIES_FUNCTIONS,
@@ -27,6 +25,8 @@ from offchain.differential.black76 import (
 from offchain.differential.golden import comparable
 from offchain.twins import constants as C
 from offchain.twins.black76 import log_moneyness
+
+ROOT = Path(__file__).resolve().parent.parent
 
 W = 10**18
 ANCHORS = {  # (F, K, sigma sqrt(T), D)
@@ -118,7 +118,9 @@ def write_series(oracle: Black76Oracle) -> int:
             else:
                 expect = {"error": payload[0], "args": [str(a) for a in payload[1]]}
             series, *rest = args
-            cases.append({"fn": name, "series": [str(w) for w in series], "args": [str(a) for a in rest], "expect": expect})
+            cases.append(
+                {"fn": name, "series": [str(w) for w in series], "args": [str(a) for a in rest], "expect": expect}
+            )
     _write(
         "black76_series.json",
         "Black76 series golden vectors: outcome of fn(series, start, end, lnForward, forward, "
@@ -130,7 +132,9 @@ def write_series(oracle: Black76Oracle) -> int:
 
 def _write(name: str, description: str, cases: list[dict]) -> None:
     """tests/vectors/NAME as {"description", "cases"}, one space of indent."""
-    (ROOT / "tests/vectors" / name).write_text(json.dumps({"description": description, "cases": cases}, indent=1) + "\n")
+    (ROOT / "tests/vectors" / name).write_text(
+        json.dumps({"description": description, "cases": cases}, indent=1) + "\n"
+    )
     print(f"wrote {len(cases)} cases to tests/vectors/{name}")
 
 

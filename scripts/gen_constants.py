@@ -49,7 +49,10 @@ def x96(value: mp.mpf) -> int:
 
 def exp_pade(n: int) -> tuple[list[mp.mpf], list[mp.mpf]]:
     """Even and odd parts of the [n/n] Padé numerator of e^r: N(r) = E(r^2) + r O(r^2)."""
-    c = [mp.factorial(2 * n - j) * mp.factorial(n) / (mp.factorial(2 * n) * mp.factorial(j) * mp.factorial(n - j)) for j in range(n + 1)]
+    c = [
+        mp.factorial(2 * n - j) * mp.factorial(n) / (mp.factorial(2 * n) * mp.factorial(j) * mp.factorial(n - j))
+        for j in range(n + 1)
+    ]
     return c[0::2], c[1::2]
 
 
@@ -120,7 +123,11 @@ def constants() -> list[tuple[str, int, str]]:
     out: list[tuple[str, int, str]] = [
         ("WAD", WAD, "1.0 in wad (18-decimal) fixed point."),
         ("POW5_18", 5**18, "5^18: 1e18 = 5^18 * 2^18, so x * 2^96 / 1e18 = (x << 78) / 5^18."),
-        ("EXP_MAX_INPUT", exp_max_input(), "Largest expWad input: e^x * 1e18 stays 1e-15 (relative) below type(int256).max."),
+        (
+            "EXP_MAX_INPUT",
+            exp_max_input(),
+            "Largest expWad input: e^x * 1e18 stays 1e-15 (relative) below type(int256).max.",
+        ),
         ("EXP_ZERO_INPUT", -42 * WAD, "expWad returns 0 below this input (the true result is under 0.6e-18 wei)."),
         ("EXP_SCALE", 5**18 << 96, "5^18 * 2^96: turns e^r into e^r * 1e18 * 2^78 inside expWad's final division."),
         ("LN2_X96", x96(mp.log(2)), "ln(2) in Q96."),
@@ -128,19 +135,45 @@ def constants() -> list[tuple[str, int, str]]:
         ("SQRT2_X96", x96(mp.sqrt(2)), "sqrt(2) in Q96."),
         ("LN_WAD_X96", x96(18 * mp.log(10)), "ln(1e18) in Q96."),
         ("SQRT_WAD", 10**9, "sqrt(1e18): sqrtWad(x) = sqrt(x * 1e18)."),
-        ("WAD_SCALE_MAX", INT256_MAX // WAD, "Largest |x| for which x * 1e18 fits in int256 (divWad domain; sqrtWad's exact range)."),
+        (
+            "WAD_SCALE_MAX",
+            INT256_MAX // WAD,
+            "Largest |x| for which x * 1e18 fits in int256 (divWad domain; sqrtWad's exact range).",
+        ),
         ("INV_SQRT_2PI_WAD", int(mp.nint(WAD / mp.sqrt(2 * mp.pi))), "1 / sqrt(2 pi) in wad."),
         ("SECONDS_PER_YEAR", 365 * 86_400, "Margin engine: time to expiry in years = seconds / SECONDS_PER_YEAR."),
-        ("TERM_SCALING_HORIZON", 30 * 86_400, "Margin engine: vol shocks scale as (TERM_SCALING_HORIZON / time to expiry)^p."),
-        ("AMOUNT_MAX", 10**36, "Margin engine: largest |amount| (cash, balances, sizes, prices) in wad: sums of products never overflow."),
-        ("CDF_CUTOFF", int(mp.mpf(fit["T"]) * WAD), "normCdfWad is 0 (1e18) below -CUTOFF (above +CUTOFF): Phi(-9.5) < 1.1e-21."),
+        (
+            "TERM_SCALING_HORIZON",
+            30 * 86_400,
+            "Margin engine: vol shocks scale as (TERM_SCALING_HORIZON / time to expiry)^p.",
+        ),
+        (
+            "AMOUNT_MAX",
+            10**36,
+            "Margin engine: largest |amount| (cash, balances, sizes, prices) in wad: sums of products never overflow.",
+        ),
+        (
+            "CDF_CUTOFF",
+            int(mp.mpf(fit["T"]) * WAD),
+            "normCdfWad is 0 (1e18) below -CUTOFF (above +CUTOFF): Phi(-9.5) < 1.1e-21.",
+        ),
     ]
     out += [(f"EXP_E{j}_X96", x96(c), f"e^r Padé [6/6], even part, z^{j} coefficient.") for j, c in enumerate(e_even)]
     out += [(f"EXP_O{j}_X96", x96(c), f"e^r Padé [6/6], odd part, z^{j} coefficient.") for j, c in enumerate(e_odd)]
-    out += [(f"LN_P{j}_X96", x96(c), f"atanh(s)/s Padé [4/4] numerator, z^{j} coefficient.") for j, c in enumerate(ln_p)]
-    out += [(f"LN_Q{j}_X96", x96(c), f"atanh(s)/s Padé [4/4] denominator, z^{j} coefficient.") for j, c in enumerate(ln_q)]
-    out += [(f"CDF_P{j}_X96", x96(mp.mpf(c)), f"Phi(-t) e^(t^2/2) rational [7/8] numerator, t^{j} coefficient.") for j, c in enumerate(fit["p"])]
-    out += [(f"CDF_Q{j}_X96", x96(mp.mpf(c)), f"Phi(-t) e^(t^2/2) rational [7/8] denominator, t^{j} coefficient.") for j, c in enumerate(fit["q"])]
+    out += [
+        (f"LN_P{j}_X96", x96(c), f"atanh(s)/s Padé [4/4] numerator, z^{j} coefficient.") for j, c in enumerate(ln_p)
+    ]
+    out += [
+        (f"LN_Q{j}_X96", x96(c), f"atanh(s)/s Padé [4/4] denominator, z^{j} coefficient.") for j, c in enumerate(ln_q)
+    ]
+    out += [
+        (f"CDF_P{j}_X96", x96(mp.mpf(c)), f"Phi(-t) e^(t^2/2) rational [7/8] numerator, t^{j} coefficient.")
+        for j, c in enumerate(fit["p"])
+    ]
+    out += [
+        (f"CDF_Q{j}_X96", x96(mp.mpf(c)), f"Phi(-t) e^(t^2/2) rational [7/8] denominator, t^{j} coefficient.")
+        for j, c in enumerate(fit["q"])
+    ]
     out += black76_constants(int(mp.mpf(fit["T"]) * WAD), json.loads(TAIL_FIT_PATH.read_text()))
     return out
 
@@ -152,30 +185,75 @@ def black76_constants(cdf_cutoff: int, tail_fit: dict) -> list[tuple[str, int, s
     tolerance = 4
     fit_wei = int(mp.ceil(2 * mp.mpf("1.25") * mp.mpf(tail_fit["max_error"]) * WAD))
     out = [
-        ("B76_PRICE_MAX", 10**36, "Black76: largest forward or strike (1e18 in wad); keeps F * e * r (< 1.9e73) inside int256."),
-        ("B76_SIGMA_SQRT_T_MAX", 100 * WAD, "Black76: largest sigma * sqrt(T) (100 in wad); call and put are D*F and D*K long before."),
-        ("B76_LOG_MONEYNESS_MAX", 100 * WAD, "Black76: largest |ln(F/K)| accepted (100 in wad; ln(B76_PRICE_MAX / 1 wei) = 82.9)."),
-        ("B76_LOG_MONEYNESS_TOLERANCE", tolerance, "Black76 bounds hold when the given ln(F/K) is within this many wei of the true one."),
-        ("B76_ERR_FORWARD", fit_wei + 1_002, "Black76 error bound, wei per 1e18 of forward: the R fit (twice, 25% margin), E's [5/5] Padé (1e-15), 2 (Q64 ratios, truncation)."),
-        ("B76_ERR_STRIKE", 2 * tolerance + 2, "Black76 error bound, wei per 1e18 of strike: 2 * B76_LOG_MONEYNESS_TOLERANCE + 2 (fit, cutoff)."),
+        (
+            "B76_PRICE_MAX",
+            10**36,
+            "Black76: largest forward or strike (1e18 in wad); keeps F * e * r (< 1.9e73) inside int256.",
+        ),
+        (
+            "B76_SIGMA_SQRT_T_MAX",
+            100 * WAD,
+            "Black76: largest sigma * sqrt(T) (100 in wad); call and put are D*F and D*K long before.",
+        ),
+        (
+            "B76_LOG_MONEYNESS_MAX",
+            100 * WAD,
+            "Black76: largest |ln(F/K)| accepted (100 in wad; ln(B76_PRICE_MAX / 1 wei) = 82.9).",
+        ),
+        (
+            "B76_LOG_MONEYNESS_TOLERANCE",
+            tolerance,
+            "Black76 bounds hold when the given ln(F/K) is within this many wei of the true one.",
+        ),
+        (
+            "B76_ERR_FORWARD",
+            fit_wei + 1_002,
+            "Black76 error bound, wei per 1e18 of forward: the R fit (twice, 25% margin), E's [5/5] Padé (1e-15),"
+            " 2 (Q64 ratios, truncation).",
+        ),
+        (
+            "B76_ERR_STRIKE",
+            2 * tolerance + 2,
+            "Black76 error bound, wei per 1e18 of strike: 2 * B76_LOG_MONEYNESS_TOLERANCE + 2 (fit, cutoff).",
+        ),
         ("B76_ERR_WEI", 1, "Black76 error bound, constant part in wei (the Q32 accumulator truncates by < 2^-32 wei)."),
         ("B76_D_CUTOFF", cdf_cutoff << 78, "CDF_CUTOFF in Black76's d units, wad * 2^78 (d / 5^18 is d in Q96)."),
-        ("B76_Q32_WAD", WAD << 32, "1e18 * 2^32: (discount * Q32-wei value) / B76_Q32_WAD is wei; also F * e * r64 / it is Q32 wei."),
+        (
+            "B76_Q32_WAD",
+            WAD << 32,
+            "1e18 * 2^32: (discount * Q32-wei value) / B76_Q32_WAD is wei; also F * e * r64 / it is Q32 wei.",
+        ),
         ("B76_Q32_HALF_WAD", WAD << 31, "B76_Q32_WAD / 2, added before dividing to round to nearest."),
     ]
     b_even, b_odd = exp_pade(5)
-    out += [(f"B76_EXP_E{j}_X96", x96(c), f"Black76 E = e^(-d^2/2): e^r Padé [5/5], even part, z^{j} coefficient.") for j, c in enumerate(b_even)]
-    out += [(f"B76_EXP_O{j}_X96", x96(c), f"Black76 E = e^(-d^2/2): e^r Padé [5/5], odd part, z^{j} coefficient.") for j, c in enumerate(b_odd)]
+    out += [
+        (f"B76_EXP_E{j}_X96", x96(c), f"Black76 E = e^(-d^2/2): e^r Padé [5/5], even part, z^{j} coefficient.")
+        for j, c in enumerate(b_even)
+    ]
+    out += [
+        (f"B76_EXP_O{j}_X96", x96(c), f"Black76 E = e^(-d^2/2): e^r Padé [5/5], odd part, z^{j} coefficient.")
+        for j, c in enumerate(b_odd)
+    ]
     # Horner runs two steps per shift: the upper coefficient of each pair is scaled by 2^64 more (X160).
-    out += [_pair_scaled("P", j, c, j % 2 == 1, "Black76 R(t) = Phi(-t) e^(t^2/2) rational [6/7] numerator") for j, c in enumerate(tail_fit["p"])]
-    out += [_pair_scaled("Q", j, c, j % 2 == 0 and 0 < j < 7, "Black76 R(t) rational [6/7] denominator") for j, c in enumerate(tail_fit["q"])]
+    out += [
+        _pair_scaled("P", j, c, j % 2 == 1, "Black76 R(t) = Phi(-t) e^(t^2/2) rational [6/7] numerator")
+        for j, c in enumerate(tail_fit["p"])
+    ]
+    out += [
+        _pair_scaled("Q", j, c, j % 2 == 0 and 0 < j < 7, "Black76 R(t) rational [6/7] denominator")
+        for j, c in enumerate(tail_fit["q"])
+    ]
     return out
 
 
 def _pair_scaled(part: str, j: int, coefficient: str, upper: bool, what: str) -> tuple[str, int, str]:
     """One tail-rational coefficient: Q96, or Q160 when it is the upper one of a Horner pair."""
     bits = 160 if upper else 96
-    return (f"B76_R_{part}{j}_X{bits}", int(mp.nint(mp.mpf(coefficient) * mp.mpf(2) ** bits)), f"{what}, t^{j} coefficient (Q{bits}).")
+    return (
+        f"B76_R_{part}{j}_X{bits}",
+        int(mp.nint(mp.mpf(coefficient) * mp.mpf(2) ** bits)),
+        f"{what}, t^{j} coefficient (Q{bits}).",
+    )
 
 
 HEADER = "Generated by scripts/gen_constants.py from one source; do not edit. Twin: {twin}."
@@ -245,18 +323,18 @@ def render_solidity(items: list[tuple[str, int, str]], params: list[tuple[str, i
     lines += [f"// {HEADER.format(twin='offchain/twins/constants.py')}", ""]
     for sol_type, group in (("int256", items), ("uint256", params)):
         for name, value, doc in group:
-            lines += [f"/// @dev {doc}", f"{sol_type} constant {name} = {value};"]
+            lines += [*_natspec(doc), f"{sol_type} constant {name} = {value};"]
     return "\n".join(lines) + "\n"
 
 
 def render_python(items: list[tuple[str, int, str]], params: list[tuple[str, int, str]]) -> str:
     lines = [f'"""{HEADER.format(twin="contracts/libraries/Constants.sol")}"""', ""]
     for name, value, doc in items + params:
-        lines += [f"{name} = {value}", f'"""{doc}"""', ""]
+        lines += [f"{name} = {value}", *_docstring(doc, ""), ""]
     lines += ["PARAM_FIELDS = ("]
     lines += [f'    "{"/".join(fields)}",' for _, _, fields in PARAMS]
     doc = 'The portfolio-file field(s) of each PARAM_* id (index = id; two fields of one id joined by "/").'
-    lines += [")", f'"""{doc}"""', ""]
+    lines += [")", *_docstring(doc, ""), ""]
     return "\n".join(lines)
 
 
@@ -286,6 +364,12 @@ def render_errors(errors: list[SolidityError]) -> str:
     lines += [f"    {error.name}," for error in errors]
     lines += [")", '"""Every error of Errors.sol, in declaration order."""', ""]
     return "\n".join(lines)
+
+
+def _natspec(text: str) -> list[str]:
+    """``text`` as a ``/// @dev`` comment, wrapped at LINE_MAX (continuation lines aligned)."""
+    first, *rest = textwrap.wrap(text, LINE_MAX - len("/// @dev "))
+    return [f"/// @dev {first}", *(f"///      {part}" for part in rest)]
 
 
 def _docstring(text: str, indent: str) -> list[str]:

@@ -11,8 +11,6 @@ import random
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
 from offchain.differential.feeds import (
     ETH,
     FEED,
@@ -26,6 +24,8 @@ from offchain.differential.feeds import (
     to_json,
     vol_edge_cases,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
 
 BTC = b"BTC".ljust(32, b"\0")
 DAY = 86400

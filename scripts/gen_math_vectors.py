@@ -9,10 +9,10 @@ import json
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
 from offchain.differential.math import MathOracle, edge_cases
 from offchain.twins.registry import MATH_FUNCTIONS
+
+ROOT = Path(__file__).resolve().parent.parent
 
 WAD = 10**18
 ANCHORS = {
@@ -32,9 +32,16 @@ def main() -> int:
             if (kind, payload) != oracle.offchain(fn, args):
                 print(f"twins disagree on {fn.name}{args}; not writing", file=sys.stderr)
                 return 1
-            expect = {"value": str(payload)} if kind == "value" else {"error": type(payload).__name__, "args": [str(a) for a in payload.args]}
+            expect = (
+                {"value": str(payload)}
+                if kind == "value"
+                else {"error": type(payload).__name__, "args": [str(a) for a in payload.args]}
+            )
             out.append({"fn": fn.name, "args": [str(a) for a in args], "expect": expect})
-    doc = {"description": "FixedPointMath golden vectors: outcome of fn(args) on the EVM; integers as decimal strings.", "cases": out}
+    doc = {
+        "description": "FixedPointMath golden vectors: outcome of fn(args) on the EVM; integers as decimal strings.",
+        "cases": out,
+    }
     (ROOT / "tests/vectors/fixedpoint.json").write_text(json.dumps(doc, indent=1) + "\n")
     print(f"wrote {len(out)} cases")
     return 0

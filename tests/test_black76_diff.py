@@ -15,8 +15,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from offchain.twins import constants as C
-from offchain.twins.intmath import INT256_MAX, INT256_MIN
 from offchain.differential.black76 import (
     FUNCTIONS,
     Black76Function,
@@ -24,6 +22,8 @@ from offchain.differential.black76 import (
     edge_cases,
     random_args,
 )
+from offchain.twins import constants as C
+from offchain.twins.intmath import INT256_MAX, INT256_MIN
 
 RANDOM_CASES = 2_500
 EXAMPLES = 40
@@ -101,6 +101,10 @@ def test_random_cases_reach_every_branch(oracle: Black76Oracle) -> None:
     outcomes = {oracle.onchain(fn, random_args(rng, fn)) for _ in range(3000)}
     kinds = {"value" if kind == "value" else type(payload).__name__ for kind, payload in outcomes}
     assert kinds == {
-        "value", "GM_LogMoneynessOutOfRange", "GM_ForwardOutOfRange", "GM_StrikeOutOfRange",
-        "GM_VolatilityOutOfRange", "GM_DiscountOutOfRange",
+        "value",
+        "GM_LogMoneynessOutOfRange",
+        "GM_ForwardOutOfRange",
+        "GM_StrikeOutOfRange",
+        "GM_VolatilityOutOfRange",
+        "GM_DiscountOutOfRange",
     }

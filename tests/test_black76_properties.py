@@ -16,6 +16,13 @@ from fractions import Fraction
 import mpmath as mp
 import pytest
 
+from offchain.differential.black76 import (
+    REF_DPS,
+    edge_markets,
+    error_bound,
+    random_market,
+    reference,
+)
 from offchain.twins import black76 as B
 from offchain.twins import constants as C
 from offchain.twins.errors import (
@@ -24,13 +31,6 @@ from offchain.twins.errors import (
     GM_LogMoneynessOutOfRange,
     GM_StrikeOutOfRange,
     GM_VolatilityOutOfRange,
-)
-from offchain.differential.black76 import (
-    REF_DPS,
-    edge_markets,
-    error_bound,
-    random_market,
-    reference,
 )
 
 W = C.WAD
@@ -141,7 +141,12 @@ def test_zero_volatility_is_exact_intrinsic_value() -> None:
         call, put = B.call_put(ln_fk, forward, strike, 0, discount)
         assert abs(call - intrinsic_call) <= Fraction(1, 2) and abs(put - intrinsic_put) <= Fraction(1, 2)
         bounds = B.call_put_bounds(ln_fk, forward, strike, 0, discount)
-        assert bounds == (intrinsic_call.__floor__(), intrinsic_call.__ceil__(), intrinsic_put.__floor__(), intrinsic_put.__ceil__())
+        assert bounds == (
+            intrinsic_call.__floor__(),
+            intrinsic_call.__ceil__(),
+            intrinsic_put.__floor__(),
+            intrinsic_put.__ceil__(),
+        )
 
 
 def test_limits_t_to_zero_and_deep_moneyness() -> None:
@@ -173,7 +178,9 @@ def test_anchor_values() -> None:
     # Textbook: F = 100, K = 110, sigma = 25%, T = 0.5 (s = 0.25 sqrt(0.5)), D = e^-0.025.
     forward, strike, sigma, discount = 100 * W, 110 * W, 176776695296636881, 975309912028332669
     call, put = B.price(forward, strike, sigma, discount)
-    assert abs(call - 3356250812568853706) <= 10**7 and abs(put - 13109349932852180396) <= 10**7  # true: ...705.57, ...395.57
+    assert (
+        abs(call - 3356250812568853706) <= 10**7 and abs(put - 13109349932852180396) <= 10**7
+    )  # true: ...705.57, ...395.57
     bound = error_bound(forward, strike, sigma, discount)
     assert reference(forward, strike, sigma, discount).error(call, put) <= mp.mpf(bound.numerator) / bound.denominator
 
@@ -194,7 +201,12 @@ def test_domain_corners_do_not_overflow() -> None:
         for strike in (1, 2, C.B76_PRICE_MAX):
             for sigma in (0, 1, C.B76_SIGMA_SQRT_T_MAX):
                 for discount in (1, W):
-                    for ln_fk in (-C.B76_LOG_MONEYNESS_MAX, 0, C.B76_LOG_MONEYNESS_MAX, B.log_moneyness(forward, strike)):
+                    for ln_fk in (
+                        -C.B76_LOG_MONEYNESS_MAX,
+                        0,
+                        C.B76_LOG_MONEYNESS_MAX,
+                        B.log_moneyness(forward, strike),
+                    ):
                         call, put = B.call_put(ln_fk, forward, strike, sigma, discount)
                         assert 0 <= call <= _ceil_div(discount * forward, W)
                         assert 0 <= put <= _ceil_div(discount * strike, W)

@@ -9,12 +9,12 @@ import random
 
 import pytest
 
-from offchain.twins import black76
-from offchain.twins import constants as C
-from offchain.twins.intmath import wrap_int256
-from offchain.twins.exceptions import ContractError, Outcome
 from offchain.chain.evm import LocalEVM
 from offchain.differential.black76 import random_series_case, series_offchain, series_onchain
+from offchain.twins import black76
+from offchain.twins import constants as C
+from offchain.twins.exceptions import ContractError, Outcome
+from offchain.twins.intmath import wrap_int256
 
 W = C.WAD
 CASES = 1_500

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from offchain.differential.black76 import BY_NAME, FUNCTIONS, SERIES_FUNCTIONS, Black76Oracle, series_offchain, series_onchain
+from offchain.differential.black76 import (
+    BY_NAME,
+    FUNCTIONS,
+    SERIES_FUNCTIONS,
+    Black76Oracle,
+    series_offchain,
+    series_onchain,
+)
 from offchain.differential.golden import comparable, expected, load_cases
 
 VECTORS = load_cases("black76.json")
@@ -22,8 +29,12 @@ def test_vectors_cover_every_function_and_error() -> None:
     assert {c["fn"] for c in VECTORS} == {f.name for f in FUNCTIONS}
     errors = {c["expect"].get("error") for c in VECTORS} - {None}
     assert errors == {
-        "GM_LogMoneynessOutOfRange", "GM_ForwardOutOfRange", "GM_StrikeOutOfRange",
-        "GM_VolatilityOutOfRange", "GM_DiscountOutOfRange", "GM_AmountOutOfRange",
+        "GM_LogMoneynessOutOfRange",
+        "GM_ForwardOutOfRange",
+        "GM_StrikeOutOfRange",
+        "GM_VolatilityOutOfRange",
+        "GM_DiscountOutOfRange",
+        "GM_AmountOutOfRange",
     }
     sigmas = {int(c["args"][-2]) for c in VECTORS if len(c["args"]) in (4, 5) and "value" in c["expect"]}
     assert 0 in sigmas and 1 in sigmas  # T -> 0 and sigma sqrt(T) = 0 are pinned
@@ -60,8 +71,10 @@ def test_series_vectors_both_sides(oracle: Black76Oracle) -> None:
     wrong = []
     for case in SERIES_VECTORS:
         args = ([int(w) for w in case["series"]], *(int(a) for a in case["args"]))
-        for side, outcome in (("evm", series_onchain(oracle.evm, address, case["fn"], args)),
-                              ("python", series_offchain(case["fn"], args))):
+        for side, outcome in (
+            ("evm", series_onchain(oracle.evm, address, case["fn"], args)),
+            ("python", series_offchain(case["fn"], args)),
+        ):
             if comparable(outcome) != expected(case):
                 wrong.append(f"{side} {case['fn']}{case['args']}: {outcome}")
     assert not wrong, "\n".join(wrong[:5])

@@ -55,7 +55,10 @@ def test_math_on_a_local_chain_prints_equal_values_and_gas() -> None:
     """Through the installed console script, on an anvil the command starts itself."""
     run = subprocess.run(
         [sys.executable, "-m", "offchain.cli", "math", "expWad", "1000000000000000000", "--json"],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout)
@@ -66,7 +69,10 @@ def test_math_on_a_local_chain_prints_equal_values_and_gas() -> None:
 def test_math_domain_error_agrees_and_exits_nonzero() -> None:
     run = subprocess.run(
         [sys.executable, "-m", "offchain.cli", "math", "lnWad", "0", "--json"],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert run.returncode == 1
     assert json.loads(run.stdout)["onchain"] == {"error": "GM_LnUndefined", "args": ["0"]}

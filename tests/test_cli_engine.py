@@ -57,14 +57,16 @@ def book(tmp_path: Path, chain: tuple) -> Path:
         "description": "collar valued at the engine's feeds",
         "portfolio": {
             "cash": "5000",
-            "positions": [{
-                "underlying": "ETH",
-                "perp": {"size": "10", "entry": "2950"},
-                "options": [
-                    {"type": "put", "strike": "2700", "expiry": _iso(expiries[0]), "size": "10"},
-                    {"type": "call", "strike": "3300", "expiry": _iso(expiries[1]), "size": "-10"},
-                ],
-            }],
+            "positions": [
+                {
+                    "underlying": "ETH",
+                    "perp": {"size": "10", "entry": "2950"},
+                    "options": [
+                        {"type": "put", "strike": "2700", "expiry": _iso(expiries[0]), "size": "10"},
+                        {"type": "call", "strike": "3300", "expiry": _iso(expiries[1]), "size": "-10"},
+                    ],
+                }
+            ],
         },
         "market": {
             "timestamp": _iso(now),
@@ -96,8 +98,9 @@ def test_engine_values_equal_to_the_wei(capsys: pytest.CaptureFixture[str], chai
     [(3_000 * 10**8, 2 * HEARTBEAT, "GM_FeedStale"), (-1, 0, "GM_FeedNonPositive")],
     ids=["stale", "negative"],
 )
-def test_bad_feeds_are_one_line(capsys: pytest.CaptureFixture[str], chain: tuple, book: Path, answer: int, age: int,
-                                error: str) -> None:
+def test_bad_feeds_are_one_line(
+    capsys: pytest.CaptureFixture[str], chain: tuple, book: Path, answer: int, age: int, error: str
+) -> None:
     w3, url, engine, feed, _now, _expiries = chain
     latest = w3.eth.get_block("latest")["timestamp"]
     _send(w3, feed.functions.setRoundData(2, answer, latest - age, latest - age, 2))
@@ -108,12 +111,15 @@ def test_bad_feeds_are_one_line(capsys: pytest.CaptureFixture[str], chain: tuple
         _send(w3, feed.functions.setRoundData(3, 3_012_34567890, latest, latest, 3))
 
 
-def test_engine_argument_errors_are_one_line(capsys: pytest.CaptureFixture[str], chain: tuple, book: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_engine_argument_errors_are_one_line(
+    capsys: pytest.CaptureFixture[str], chain: tuple, book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _w3, url, engine, _feed, _now, _expiries = chain
     monkeypatch.delenv("ETH_RPC_URL", raising=False)
     assert "--rpc-url" in one_line_failure(*run(capsys, "margin", book, "--engine", engine)[::2])
     assert "not an address" in one_line_failure(*run(capsys, "margin", book, "--engine", "0x12", "--rpc-url", url)[::2])
     no_engine = "0x" + "11" * 20
     assert "no contract" in one_line_failure(*run(capsys, "margin", book, "--engine", no_engine, "--rpc-url", url)[::2])
-    assert "--onchain" in one_line_failure(*run(capsys, "margin", book, "--engine", engine, "--rpc-url", url, "--onchain")[::2])
+    assert "--onchain" in one_line_failure(
+        *run(capsys, "margin", book, "--engine", engine, "--rpc-url", url, "--onchain")[::2]
+    )

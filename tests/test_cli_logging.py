@@ -52,8 +52,9 @@ def test_library_code_never_prints() -> None:
     assert offenders == []
 
 
-def test_an_unexpected_failure_is_one_line_and_vv_shows_its_traceback(capsys: pytest.CaptureFixture[str],
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unexpected_failure_is_one_line_and_vv_shows_its_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     def defect(_doc: object) -> None:
         raise KeyError("a bug")
 

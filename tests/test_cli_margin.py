@@ -80,25 +80,40 @@ def test_margin_onchain_starts_its_own_anvil() -> None:
     env["PATH"] = f"{ROOT / 'node_modules/.bin'}{os.pathsep}{env.get('PATH', '')}"
     run = subprocess.run(
         [sys.executable, "-m", "offchain.cli", "margin", str(LIQUIDATABLE), "--onchain", "--json"],
-        capture_output=True, text=True, timeout=180, env=env, cwd=ROOT, check=False,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+        cwd=ROOT,
+        check=False,
     )
     assert run.returncode == 0, run.stderr
     report = json.loads(run.stdout)
     assert report["equal"] and report["liquidatable"] and report["onchain"]["equity"] == report["equity"]
 
 
-def test_engine_error_on_both_sides_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path, rpc_url: str) -> None:
+def test_engine_error_on_both_sides_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, rpc_url: str
+) -> None:
     data = json.loads(COLLAR.read_text())
     data["market"]["timestamp"] = "2026-06-26T08:00:00Z"  # the options expire now
     path = tmp_path / "expired.json"
     path.write_text(json.dumps(data))
     line = one_line_failure(*run(capsys, "margin", path)[::2])
-    assert line == f"gridmargin: {path}: GM_OptionExpired(0, 1782460800, 1782460800) [underlying 0 = ETH]: An option's expiry is not after the market timestamp."
+    expected = (
+        "GM_OptionExpired(0, 1782460800, 1782460800) [underlying 0 = ETH]:"
+        " An option's expiry is not after the market timestamp."
+    )
+    assert line == f"gridmargin: {path}: {expected}"
     status, out, err = run(capsys, "margin", path, "--onchain", "--rpc-url", rpc_url, "--json")
     assert one_line_failure(status, err).endswith("(off-chain and on-chain agree)")
     report = json.loads(out)
-    assert report == {"error": "GM_OptionExpired", "args": ["0", "1782460800", "1782460800"], "equal": True,
-                      "onchain": {"error": "GM_OptionExpired", "args": ["0", "1782460800", "1782460800"]}}
+    assert report == {
+        "error": "GM_OptionExpired",
+        "args": ["0", "1782460800", "1782460800"],
+        "equal": True,
+        "onchain": {"error": "GM_OptionExpired", "args": ["0", "1782460800", "1782460800"]},
+    }
 
 
 def test_disagreement_exits_1(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -119,14 +134,26 @@ def test_disagreement_exits_1(capsys: pytest.CaptureFixture[str], monkeypatch: p
     [
         (None, "does not exist"),
         ("{", "InvalidJSONError: $: not JSON: Expecting property name"),
-        ('{"portfolio": {}, "market": {"timestamp": 0, "underlyings": []}, "extra": 1}', "UnknownFieldError: $.extra: unknown field 'extra'"),
-        ('{"portfolio": {"positions": [{"underlying": "DOGE"}]}, "market": {"timestamp": 0, "underlyings": [{"symbol": "ETH", "spot": "1"}]}}',
-         "UnknownSymbolError: $.portfolio.positions[0].underlying: unknown underlying 'DOGE' (the market lists: ETH)"),
-        ('{"portfolio": {"cash": "1.0000000000000000001"}, "market": {"timestamp": 0, "underlyings": []}}', "BadAmountError: $.portfolio.cash"),
+        (
+            '{"portfolio": {}, "market": {"timestamp": 0, "underlyings": []}, "extra": 1}',
+            "UnknownFieldError: $.extra: unknown field 'extra'",
+        ),
+        (
+            '{"portfolio": {"positions": [{"underlying": "DOGE"}]},'
+            ' "market": {"timestamp": 0, "underlyings": [{"symbol": "ETH", "spot": "1"}]}}',
+            "UnknownSymbolError: $.portfolio.positions[0].underlying:"
+            " unknown underlying 'DOGE' (the market lists: ETH)",
+        ),
+        (
+            '{"portfolio": {"cash": "1.0000000000000000001"}, "market": {"timestamp": 0, "underlyings": []}}',
+            "BadAmountError: $.portfolio.cash",
+        ),
         (b"\xff\xfe{", "not UTF-8 text"),
     ],
 )
-def test_bad_files_are_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str | bytes | None, fragment: str) -> None:
+def test_bad_files_are_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str | bytes | None, fragment: str
+) -> None:
     path = tmp_path / "book.json"
     if isinstance(content, bytes):
         path.write_bytes(content)
@@ -162,7 +189,9 @@ def test_scenarios_json_is_the_risk_vector(capsys: pytest.CaptureFixture[str]) -
         assert [int(s["pnl"]) for s in entry["scenarios"]] == list(detail.pnl)
         assert [s["index"] for s in entry["scenarios"]] == list(range(len(detail.pnl)))
         assert int(entry["worst_scenario"]) == detail.worst_scenario and int(entry["loss"]) == detail.loss
-        assert [int(s["spot_shock"]) for s in entry["scenarios"] if not s["extended"]] == [s for s in grid.spot_shocks for _ in range(3)]
+        assert [int(s["spot_shock"]) for s in entry["scenarios"] if not s["extended"]] == [
+            s for s in grid.spot_shocks for _ in range(3)
+        ]
         assert [int(s["spot_shock"]) for s in entry["scenarios"] if s["extended"]] == list(grid.extended_shocks)
 
 
@@ -186,7 +215,9 @@ def test_scenarios_plot_writes_a_png(capsys: pytest.CaptureFixture[str], tmp_pat
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
 
 
-def test_scenarios_plot_into_a_missing_directory_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_scenarios_plot_into_a_missing_directory_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     pytest.importorskip("matplotlib")
     line = one_line_failure(*run(capsys, "scenarios", COLLAR, "--plot", tmp_path / "no" / "grid.png")[::2])
     assert line.startswith("gridmargin: ")
@@ -232,7 +263,11 @@ def test_scenario_labels_follow_the_engine_order() -> None:
     )
     from offchain.twins.types import GridParams
 
-    grids = [GridParams(), GridParams(spot_shocks=(0,), extended_shocks=()), GridParams(extended_shocks=(-90 * 10**16, 10**16), dampener=5 * 10**16)]
+    grids = [
+        GridParams(),
+        GridParams(spot_shocks=(0,), extended_shocks=()),
+        GridParams(extended_shocks=(-90 * 10**16, 10**16), dampener=5 * 10**16),
+    ]
     grids += [load(p).params.grids[i] for p in EXAMPLES for i in range(len(load(p).symbols))]
     for grid in grids:
         for s in scenarios(grid):
@@ -244,10 +279,15 @@ def test_scenario_labels_follow_the_engine_order() -> None:
     ("params", "fragment"),
     [
         ({"mm_factor": "0"}, "GM_ParamOutOfRange(0, 0, 0) [params mm_factor]: "),
-        ({"grids": {"SOL": {"haircut": "1"}}}, "GM_ParamOutOfRange(2, 9, 1000000000000000000) [grid of SOL: haircut]: "),
+        (
+            {"grids": {"SOL": {"haircut": "1"}}},
+            "GM_ParamOutOfRange(2, 9, 1000000000000000000) [grid of SOL: haircut]: ",
+        ),
     ],
 )
-def test_param_errors_name_the_field(capsys: pytest.CaptureFixture[str], tmp_path: Path, params: dict, fragment: str) -> None:
+def test_param_errors_name_the_field(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, params: dict, fragment: str
+) -> None:
     from offchain.twins import margin
 
     assert (margin.PARAM_MM_FACTOR, margin.PARAM_HAIRCUT, margin.PARAM_ADD_ON) == (0, 9, 10)  # the ids the CLI names

@@ -34,7 +34,9 @@ def test_the_wheel_ships_the_cli_and_the_example_books(tmp_path: Path) -> None:
         shutil.copy(ROOT / name, source / name)
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "-q", "-w", str(tmp_path / "dist")],
-        check=True, capture_output=True, timeout=300,
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     (wheel,) = (tmp_path / "dist").glob("gridmargin-*.whl")
     with zipfile.ZipFile(wheel) as archive:
@@ -51,8 +53,9 @@ def test_demo_reads_the_books_as_package_data() -> None:
     assert [f"{name}.json" for name, _ in demo.example_books()] == EXAMPLE_NAMES
 
 
-def test_demo_without_books_fails_in_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_without_books_fails_in_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An install without its data: one line and exit != 0, before any chain is started."""
     monkeypatch.setattr(demo, "EXAMPLES", tmp_path / "examples")
     monkeypatch.setattr(node, "find_anvil", lambda: pytest.fail("the demo started a chain"))
@@ -64,8 +67,9 @@ def test_demo_without_books_fails_in_one_line(capsys: pytest.CaptureFixture[str]
     assert "no example books" in one_line_failure(*run(capsys, "demo")[::2])
 
 
-def test_missing_anvil_says_how_to_get_one(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_anvil_says_how_to_get_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv("ETH_RPC_URL", raising=False)
     monkeypatch.setattr(node, "_REPO_ROOT", tmp_path)

@@ -20,29 +20,8 @@ from eth_utils import to_normalized_address
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from offchain.twins import errors
-from offchain.twins import feeds
-from offchain.twins.intmath import INT256_MAX, INT256_MIN, UINT256_MAX
-from offchain.twins.errors import (
-    GM_FeedFromFuture,
-    GM_FeedIncompleteRound,
-    GM_FeedNonPositive,
-    GM_FeedStale,
-    GM_FeedUnrepresentable,
-    GM_NotOwner,
-    GM_NotPendingOwner,
-    GM_VolFromFuture,
-    GM_VolLengthMismatch,
-    GM_VolNotPosted,
-    GM_VolOutOfBounds,
-    GM_VolStale,
-    GM_VolUnauthorized,
-)
-from offchain.twins.feeds import MAX_VOL_WAD, RoundData, check_vol, normalize_spot
 from offchain.chain.abi import call_outcome
 from offchain.chain.feeds import fetch_round_data, fetch_vol, read_spot, read_vol, underlying_id
-from offchain.twins.abivalues import normalized_address
-from offchain.twins.exceptions import Outcome, outcome
 from offchain.differential.feeds import (
     DEPLOYER,
     ETH,
@@ -61,12 +40,36 @@ from offchain.differential.feeds import (
     spot_edge_cases,
     vol_edge_cases,
 )
+from offchain.twins import errors, feeds
+from offchain.twins.abivalues import normalized_address
+from offchain.twins.errors import (
+    GM_FeedFromFuture,
+    GM_FeedIncompleteRound,
+    GM_FeedNonPositive,
+    GM_FeedStale,
+    GM_FeedUnrepresentable,
+    GM_NotOwner,
+    GM_NotPendingOwner,
+    GM_VolFromFuture,
+    GM_VolLengthMismatch,
+    GM_VolNotPosted,
+    GM_VolOutOfBounds,
+    GM_VolStale,
+    GM_VolUnauthorized,
+)
+from offchain.twins.exceptions import Outcome, outcome
+from offchain.twins.feeds import MAX_VOL_WAD, RoundData, check_vol, normalize_spot
+from offchain.twins.intmath import INT256_MAX, INT256_MIN, UINT256_MAX
 
 ROOT = Path(__file__).resolve().parent.parent
 VECTORS = json.loads((ROOT / "tests/vectors/feeds.json").read_text())["cases"]
 SPOT_ERRORS = {
-    "GM_FeedNonPositive", "GM_FeedIncompleteRound", "GM_FeedFromFuture", "GM_FeedStale",
-    "GM_FeedDecimalsUnsupported", "GM_FeedUnrepresentable",
+    "GM_FeedNonPositive",
+    "GM_FeedIncompleteRound",
+    "GM_FeedFromFuture",
+    "GM_FeedStale",
+    "GM_FeedDecimalsUnsupported",
+    "GM_FeedUnrepresentable",
 }
 VOL_READ_ERRORS = {"GM_VolNotPosted", "GM_VolOutOfBounds", "GM_VolFromFuture", "GM_VolStale"}
 ALICE = "0x" + "a1" * 20

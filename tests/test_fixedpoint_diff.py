@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from offchain.differential.math import MathOracle, edge_cases, edge_values
 from offchain.twins import constants as C
 from offchain.twins.intmath import INT256_MAX, INT256_MIN
 from offchain.twins.registry import MATH_FUNCTIONS, TwinFunction
-from offchain.differential.math import MathOracle, edge_cases, edge_values
 
 CASES_PER_EXAMPLE = 100
 EXAMPLES = 200

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from offchain.twins.registry import MATH_FUNCTIONS, math_function
-from offchain.differential.math import MathOracle
 from offchain.differential.golden import comparable, expected, load_cases
+from offchain.differential.math import MathOracle
+from offchain.twins.registry import MATH_FUNCTIONS, math_function
 
 VECTORS = load_cases("fixedpoint.json")
 
@@ -12,7 +12,12 @@ VECTORS = load_cases("fixedpoint.json")
 def test_vectors_cover_every_function_and_its_errors() -> None:
     assert {c["fn"] for c in VECTORS} == {f.name for f in MATH_FUNCTIONS}
     assert {c["expect"].get("error") for c in VECTORS} >= {
-        "GM_MulWadOverflow", "GM_DivWadOverflow", "GM_DivWadByZero", "GM_ExpOverflow", "GM_LnUndefined", "GM_SqrtUndefined"
+        "GM_MulWadOverflow",
+        "GM_DivWadOverflow",
+        "GM_DivWadByZero",
+        "GM_ExpOverflow",
+        "GM_LnUndefined",
+        "GM_SqrtUndefined",
     }
 
 

@@ -39,7 +39,9 @@ def test_witness_agrees_and_bounds_full_margin(oracle: MarginOracle) -> None:
             continue
         witness = tuple(rng.randrange(len(u.pnl)) for u in full.underlyings)
         python = shortfall_witness(portfolio, market, params, witness)
-        chain = oracle.evm.call(oracle.address, "shortfallWitness", portfolio.as_abi(), market.as_abi(), params.as_abi(), list(witness))
+        chain = oracle.evm.call(
+            oracle.address, "shortfallWitness", portfolio.as_abi(), market.as_abi(), params.as_abi(), list(witness)
+        )
         assert tuple(chain) == python
         assert python[0] == full.equity and python[1] <= full.maintenance_margin
         checked += 1
@@ -93,15 +95,20 @@ def test_dirty_option_words_revert_without_data(oracle: MarginOracle, field: str
     clean = option.expiry if field == "expiry" else int(option.is_call)
     witness = [0] * len(full.underlyings)
     for name, extra in (("marginOf", ()), ("shortfallWitness", (witness,))):
-        calldata = oracle.evm.calldata(oracle.address, name, portfolio.as_abi(), market.as_abi(), params.as_abi(), *extra)
+        calldata = oracle.evm.calldata(
+            oracle.address, name, portfolio.as_abi(), market.as_abi(), params.as_abi(), *extra
+        )
         assert oracle.evm.call_raw(oracle.address, calldata)[0]
         # The first option's four words follow its array length; the field's word is unique there.
-        words = [calldata[4 + 32 * k: 36 + 32 * k] for k in range((len(calldata) - 4) // 32)]
-        target = next(k for k in range(len(words) - 3)
-                      if int.from_bytes(words[k + (0 if field == "expiry" else 1)], "big") == clean
-                      and int.from_bytes(words[k + 2], "big", signed=True) == option.strike
-                      and int.from_bytes(words[k + 3], "big", signed=True) == option.size)
+        words = [calldata[4 + 32 * k : 36 + 32 * k] for k in range((len(calldata) - 4) // 32)]
+        target = next(
+            k
+            for k in range(len(words) - 3)
+            if int.from_bytes(words[k + (0 if field == "expiry" else 1)], "big") == clean
+            and int.from_bytes(words[k + 2], "big", signed=True) == option.strike
+            and int.from_bytes(words[k + 3], "big", signed=True) == option.size
+        )
         at = target + (0 if field == "expiry" else 1)
-        patched = calldata[: 4 + 32 * at] + (clean + dirty).to_bytes(32, "big") + calldata[36 + 32 * at:]
+        patched = calldata[: 4 + 32 * at] + (clean + dirty).to_bytes(32, "big") + calldata[36 + 32 * at :]
         ok, data, _ = oracle.evm.call_raw(oracle.address, patched)
         assert not ok and data == b""

@@ -11,7 +11,7 @@ from web3.exceptions import ContractCustomError
 
 from offchain.chain import engine as engine_rpc
 from offchain.chain.abi import params_from_abi, result_from_abi, revert_of
-from offchain.twins.exceptions import ContractError, Outcome
+from offchain.chain.feeds import underlying_id
 from offchain.twins.errors import (
     GM_EngineFeedNotSet,
     GM_EngineParamsNotSet,
@@ -27,7 +27,7 @@ from offchain.twins.errors import (
     GM_VolNotPosted,
     GM_VolStale,
 )
-from offchain.chain.feeds import underlying_id
+from offchain.twins.exceptions import ContractError, Outcome
 from offchain.twins.margin import margin_of
 from offchain.twins.types import (
     GridParams,
@@ -109,7 +109,10 @@ def _four_option_book(expiries: list[int]) -> Portfolio:
 def _two_underlying_book(expiries: list[int]) -> Portfolio:
     eth = _four_option_book(expiries).positions[0]
     btc = UnderlyingPositions(
-        1, -W // 10, W // 2, 60_000 * W,
+        1,
+        -W // 10,
+        W // 2,
+        60_000 * W,
         (OptionPosition(expiries[1], False, 55_000 * W, -W), OptionPosition(expiries[2], True, 70_000 * W, -W // 2)),
     )
     return Portfolio(-20_000 * W, (eth, btc))
@@ -132,7 +135,9 @@ def test_deployer_is_owner_and_parameters_round_trip(node) -> None:
     assert w3.eth.get_code(engine.functions.evaluator().call()) != b""
     assert engine_rpc.fetch_risk_params(w3, engine.address) == PARAMS
     config = engine_rpc.fetch_feed_config(w3, engine.address, 0)
-    assert config == engine_rpc.FeedConfig(c["eth"].address, SPOT_HEARTBEAT, c["vol"].address, ETH, VOL_HEARTBEAT, 4 * 10**16)
+    assert config == engine_rpc.FeedConfig(
+        c["eth"].address, SPOT_HEARTBEAT, c["vol"].address, ETH, VOL_HEARTBEAT, 4 * 10**16
+    )
     assert engine_rpc.fetch_feed_config(w3, engine.address, 5) == engine_rpc.FeedConfig(ZERO, 0, ZERO, b"\0" * 32, 0, 0)
 
 
@@ -189,7 +194,10 @@ def test_set_risk_params_emits_and_replaces(node) -> None:
     for params in (PARAMS, RiskParams((GridParams(spot_shocks=(-W // 10, 0, W // 10), extended_shocks=()),), W, (), 0)):
         receipt = _send(w3, engine.functions.setRiskParams(params.as_abi()))
         (event,) = engine.events.RiskParamsSet().process_receipt(receipt)
-        encoded = w3.codec.encode(["((int256[],int256,int256,int256,int256,int256[],int256,int256,int256,int256)[],int256,int256[],int256)"], [params.as_abi()])
+        encoded = w3.codec.encode(
+            ["((int256[],int256,int256,int256,int256,int256[],int256,int256,int256,int256)[],int256,int256[],int256)"],
+            [params.as_abi()],
+        )
         assert event.args.paramsHash == keccak(encoded)
         assert params_from_abi(event.args.params) == params
         assert engine_rpc.fetch_risk_params(w3, engine.address) == params
@@ -201,7 +209,9 @@ def test_set_feed_config_checks_the_rate_and_emits(node) -> None:
     w3, c = node
     engine = deploy(w3, "MarginEngine")
     for rate in (-1, W + 1):
-        assert _reverts(w3, engine.functions.setFeedConfig(3, _config(c["eth"], c["vol"], ETH, rate))) == GM_RateOutOfRange(3, rate)
+        assert _reverts(
+            w3, engine.functions.setFeedConfig(3, _config(c["eth"], c["vol"], ETH, rate))
+        ) == GM_RateOutOfRange(3, rate)
     config = _config(c["eth"], c["vol"], ETH, W)
     receipt = _send(w3, engine.functions.setFeedConfig(3, config))
     (event,) = engine.events.FeedConfigSet().process_receipt(receipt)
@@ -290,8 +300,10 @@ def test_gas_of_margin_from_feeds_for_a_four_option_book(node) -> None:
     market, params = engine_rpc.market_from_feeds(w3, c["engine"].address, portfolio)
     harness = deploy(w3, "MarginEvaluator")
     library = harness.functions.marginOf(portfolio.as_abi(), market.as_abi(), params.as_abi()).estimate_gas()
-    print(f"\nmarginOfFromFeeds, 4-option ETH book, 2 default grids: {gas} gas; "
-          f"MarginEvaluator.marginOf on the same inputs: {library} (both transaction included)")
+    print(
+        f"\nmarginOfFromFeeds, 4-option ETH book, 2 default grids: {gas} gas; "
+        f"MarginEvaluator.marginOf on the same inputs: {library} (both transaction included)"
+    )
     assert gas < 3_000_000
 
 
@@ -302,7 +314,9 @@ def _both(w3, engine, portfolio: Portfolio, witness: list[int] | None = None) ->
         offchain = _outcome(engine_rpc.margin_of_from_feeds, w3, engine.address, portfolio, block)
     else:
         onchain = _outcome(engine.functions.shortfallWitness(portfolio.as_abi(), witness).call, block_identifier=block)
-        offchain = _outcome(engine_rpc.shortfall_witness_from_feeds, w3, engine.address, portfolio, tuple(witness), block)
+        offchain = _outcome(
+            engine_rpc.shortfall_witness_from_feeds, w3, engine.address, portfolio, tuple(witness), block
+        )
     return onchain, offchain
 
 
@@ -313,7 +327,9 @@ def test_feed_errors_propagate_on_both_sides(node) -> None:
     feed = eth_feed.address.lower()
     now = w3.eth.get_block("latest")["timestamp"]
     try:
-        _send(w3, eth_feed.functions.setRoundData(2, 3_000 * 10**8, now - 2 * SPOT_HEARTBEAT, now - 2 * SPOT_HEARTBEAT, 2))
+        _send(
+            w3, eth_feed.functions.setRoundData(2, 3_000 * 10**8, now - 2 * SPOT_HEARTBEAT, now - 2 * SPOT_HEARTBEAT, 2)
+        )
         onchain, offchain = _both(w3, engine, portfolio)
         assert onchain == offchain == ("error", GM_FeedStale(feed, now - 2 * SPOT_HEARTBEAT, SPOT_HEARTBEAT))
         _send(w3, eth_feed.functions.setRoundData(3, -5, now, now, 3))
@@ -325,7 +341,12 @@ def test_feed_errors_propagate_on_both_sides(node) -> None:
         now = w3.eth.get_block("latest")["timestamp"]
         _send(w3, eth_feed.functions.setRoundData(4, 3_012_34567890, now, now, 4))
     # A vol never posted for an expiry the book uses, and a stale one.
-    unposted = replace(portfolio, positions=(replace(portfolio.positions[0], options=(OptionPosition(c["expiries"][2] + DAY, True, 3_000 * W, W),)),))
+    unposted = replace(
+        portfolio,
+        positions=(
+            replace(portfolio.positions[0], options=(OptionPosition(c["expiries"][2] + DAY, True, 3_000 * W, W),)),
+        ),
+    )
     onchain, offchain = _both(w3, engine, unposted)
     assert onchain == offchain == ("error", GM_VolNotPosted(c["vol"].address.lower(), ETH, c["expiries"][2] + DAY))
 
@@ -359,7 +380,10 @@ def test_configuration_errors(node) -> None:
     assert _both(w3, engine, unknown) == (("error", GM_UnknownUnderlying(2)),) * 2
     # Three grids but no feed for underlying 2.
     fresh = deploy(w3, "MarginEngine")
-    _send(w3, fresh.functions.setRiskParams(replace(PARAMS, grids=PARAMS.grids + (GridParams(),), correlation=()).as_abi()))
+    _send(
+        w3,
+        fresh.functions.setRiskParams(replace(PARAMS, grids=PARAMS.grids + (GridParams(),), correlation=()).as_abi()),
+    )
     assert _both(w3, fresh, unknown) == (("error", GM_EngineFeedNotSet(2)),) * 2
     # Unset parameters.
     empty = deploy(w3, "MarginEngine")
@@ -385,10 +409,17 @@ def test_parameters_above_the_code_size_limit_are_rejected(node) -> None:
 
     w3, _ = node
     engine = deploy(w3, "MarginEngine")
-    wide = GridParams(spot_shocks=tuple(range(-32 * 10**16, 32 * 10**16, 10**16)), extended_shocks=tuple((-W // 2, W // 2) * 8))
+    wide = GridParams(
+        spot_shocks=tuple(range(-32 * 10**16, 32 * 10**16, 10**16)), extended_shocks=tuple((-W // 2, W // 2) * 8)
+    )
     params = RiskParams((wide,) * 9)
     margin_of(Portfolio(), Market(0), params)  # the library accepts them
-    size = len(w3.codec.encode(["((int256[],int256,int256,int256,int256,int256[],int256,int256,int256,int256)[],int256,int256[],int256)"], [params.as_abi()]))
+    size = len(
+        w3.codec.encode(
+            ["((int256[],int256,int256,int256,int256,int256[],int256,int256,int256,int256)[],int256,int256[],int256)"],
+            [params.as_abi()],
+        )
+    )
     assert size > 24_576
     call = engine.functions.setRiskParams(params.as_abi())
     assert _reverts(w3, call) == GM_EngineParamsTooLarge(size, 24_576)

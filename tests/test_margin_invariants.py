@@ -14,11 +14,11 @@ from dataclasses import replace
 
 import pytest
 
+from offchain.differential.portfolios import W, random_case
 from offchain.formats.report import scenarios
 from offchain.twins.exceptions import ContractError
 from offchain.twins.margin import margin_of, shortfall_witness
-from offchain.twins.types import GridParams, OptionPosition, Portfolio
-from offchain.differential.portfolios import W, random_case
+from offchain.twins.types import GridParams, OptionPosition
 
 SEEDS = range(60)
 
@@ -72,8 +72,10 @@ def test_hedged_pair_adds_no_loss(seed: int) -> None:
     pos = portfolio.positions[0]
     expiry = market.underlyings[pos.underlying].vols[0].expiry
     size = rng.randint(1, 100) * W
-    pair = (OptionPosition(expiry, True, market.underlyings[pos.underlying].spot, size),
-            OptionPosition(expiry, True, market.underlyings[pos.underlying].spot, -size))
+    pair = (
+        OptionPosition(expiry, True, market.underlyings[pos.underlying].spot, size),
+        OptionPosition(expiry, True, market.underlyings[pos.underlying].spot, -size),
+    )
     hedged = replace(pos, options=_net(pos.options + pair))
     assert margin_of(replace(portfolio, positions=(hedged,) + portfolio.positions[1:]), market, params) == full
 
@@ -82,9 +84,18 @@ def test_hedged_pair_adds_no_loss(seed: int) -> None:
 def test_scaling_sizes_scales_loss(seed: int) -> None:
     rng, portfolio, market, params, full = _valid_case(seed)
     k = rng.randint(2, 50)
-    scaled = replace(portfolio, positions=tuple(
-        replace(p, balance=p.balance * k, perp_size=p.perp_size * k, options=tuple(replace(o, size=o.size * k) for o in p.options))
-        for p in portfolio.positions))
+    scaled = replace(
+        portfolio,
+        positions=tuple(
+            replace(
+                p,
+                balance=p.balance * k,
+                perp_size=p.perp_size * k,
+                options=tuple(replace(o, size=o.size * k) for o in p.options),
+            )
+            for p in portfolio.positions
+        ),
+    )
     try:
         result = margin_of(scaled, market, params)
     except ContractError:

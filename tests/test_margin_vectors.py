@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from offchain.twins.exceptions import ContractError, UnknownRevert
-from offchain.chain.evm import LocalEVM
-from offchain.twins.margin import margin_of
 from offchain.chain.abi import result_from_abi
-from offchain.formats.report import error_json, result_from_json
+from offchain.chain.evm import LocalEVM
 from offchain.formats.portfolio import PortfolioFormatError, loads
+from offchain.formats.report import error_json, result_from_json
+from offchain.twins.exceptions import ContractError, UnknownRevert
+from offchain.twins.margin import margin_of
 
 ROOT = Path(__file__).resolve().parent.parent
 VECTORS = json.loads((ROOT / "tests/vectors/portfolios.json").read_text())["cases"]
@@ -36,21 +36,52 @@ def _parse(case: dict):
 def _matches(case: dict, outcome: object) -> bool:
     expect = case["expect"]
     if "result" in expect:
-        return not isinstance(outcome, Exception) and outcome == result_from_json(expect["result"]) and outcome.liquidatable == expect["result"]["liquidatable"]
+        return (
+            not isinstance(outcome, Exception)
+            and outcome == result_from_json(expect["result"])
+            and outcome.liquidatable == expect["result"]["liquidatable"]
+        )
     return isinstance(outcome, Exception) and error_json(outcome) == expect
 
 
 def test_vectors_cover_the_brief() -> None:
     assert len(VECTORS) >= 100
     tags = {t for c in VECTORS for t in c["tags"]}
-    assert tags >= {"hedged", "naked", "multi", "correlation", "near-expiry", "moneyness", "custom-grid", "canonicalise", "example", "random", "error", "format-error"}
+    assert tags >= {
+        "hedged",
+        "naked",
+        "multi",
+        "correlation",
+        "near-expiry",
+        "moneyness",
+        "custom-grid",
+        "canonicalise",
+        "example",
+        "random",
+        "error",
+        "format-error",
+    }
     errors = {c["expect"]["error"] for c in ENGINE_CASES if "error" in c["expect"]}
     assert errors >= {
-        "GM_OptionExpired", "GM_StrikeOutOfRange", "GM_TooManyPositions", "GM_UnknownUnderlying", "GM_OptionsNotCanonical",
-        "GM_PositionsNotSorted", "GM_ParamOutOfRange", "GM_MissingVol", "GM_AmountOutOfRange", "GM_SpotNonPositive", "GM_RateOutOfRange",
+        "GM_OptionExpired",
+        "GM_StrikeOutOfRange",
+        "GM_TooManyPositions",
+        "GM_UnknownUnderlying",
+        "GM_OptionsNotCanonical",
+        "GM_PositionsNotSorted",
+        "GM_ParamOutOfRange",
+        "GM_MissingVol",
+        "GM_AmountOutOfRange",
+        "GM_SpotNonPositive",
+        "GM_RateOutOfRange",
     }
     assert {c["expect"]["format_error"] for c in FORMAT_CASES} >= {
-        "UnknownSymbolError", "BadAmountError", "MissingFieldError", "WrongTypeError", "UnknownOptionTypeError", "UnknownFieldError",
+        "UnknownSymbolError",
+        "BadAmountError",
+        "MissingFieldError",
+        "WrongTypeError",
+        "UnknownOptionTypeError",
+        "UnknownFieldError",
     }
     assert sum("result" in c["expect"] for c in VECTORS) >= 100
     assert any(c["expect"].get("result", {}).get("liquidatable") for c in VECTORS)
@@ -88,7 +119,9 @@ def test_vectors_onchain(harness: tuple[LocalEVM, str]) -> None:
     for case in ENGINE_CASES:
         portfolio, market, params = _parse(case).engine_inputs()
         try:
-            outcome: object = result_from_abi(evm.call(address, "marginOf", portfolio.as_abi(), market.as_abi(), params.as_abi()))
+            outcome: object = result_from_abi(
+                evm.call(address, "marginOf", portfolio.as_abi(), market.as_abi(), params.as_abi())
+            )
         except (ContractError, UnknownRevert) as exc:
             outcome = exc
         if not _matches(case, outcome):
@@ -96,7 +129,9 @@ def test_vectors_onchain(harness: tuple[LocalEVM, str]) -> None:
     assert not wrong, "\n".join(wrong[:5])
 
 
-def test_generator_refuses_when_the_twins_disagree(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_generator_refuses_when_the_twins_disagree(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     spec = importlib.util.spec_from_file_location("gen_margin_vectors", ROOT / "scripts/gen_margin_vectors.py")
     gen = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(gen)  # type: ignore[union-attr]

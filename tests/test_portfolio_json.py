@@ -49,8 +49,12 @@ BASE = {
     "portfolio": {
         "cash": "1000",
         "positions": [
-            {"underlying": "ETH", "balance": "1", "perp": {"size": "2", "entry": "2900"},
-             "options": [{"type": "call", "strike": "3300", "expiry": "2026-06-26T08:00:00Z", "size": "-1"}]},
+            {
+                "underlying": "ETH",
+                "balance": "1",
+                "perp": {"size": "2", "entry": "2900"},
+                "options": [{"type": "call", "strike": "3300", "expiry": "2026-06-26T08:00:00Z", "size": "-1"}],
+            },
         ],
     },
     "market": {
@@ -214,14 +218,17 @@ def test_options_are_netted_sorted_and_zero_nets_dropped() -> None:
     def edit(d: dict) -> None:
         d["portfolio"]["positions"] = [
             {"underlying": "BTC", "options": [{"type": "put", "strike": "60000", "expiry": JUN, "size": "1"}]},
-            {"underlying": "ETH", "options": [
-                {"type": "call", "strike": "3300", "expiry": "2026-06-26T08:00:00Z", "size": "-2"},
-                {"type": "call", "strike": "3100", "expiry": JUN, "size": "1"},
-                {"type": "put", "strike": "3300", "expiry": JUN, "size": "1"},
-                {"type": "call", "strike": "3100", "expiry": "2026-06-26T10:00:00+02:00", "size": "-1"},
-                {"type": "call", "strike": "3300", "expiry": str(JUN), "size": "0.5"},
-                {"type": "call", "strike": "2000", "expiry": SEP, "size": "1"},
-            ]},
+            {
+                "underlying": "ETH",
+                "options": [
+                    {"type": "call", "strike": "3300", "expiry": "2026-06-26T08:00:00Z", "size": "-2"},
+                    {"type": "call", "strike": "3100", "expiry": JUN, "size": "1"},
+                    {"type": "put", "strike": "3300", "expiry": JUN, "size": "1"},
+                    {"type": "call", "strike": "3100", "expiry": "2026-06-26T10:00:00+02:00", "size": "-1"},
+                    {"type": "call", "strike": "3300", "expiry": str(JUN), "size": "0.5"},
+                    {"type": "call", "strike": "2000", "expiry": SEP, "size": "1"},
+                ],
+            },
         ]
         d["market"]["underlyings"][0]["vols"][str(SEP)] = "0.7"
 
@@ -270,10 +277,13 @@ def test_raw_mode_passes_the_book_as_written() -> None:
         d["portfolio"]["raw"] = True
         d["portfolio"]["positions"] = [
             {"underlying": "BTC"},
-            {"underlying": 0, "options": [
-                {"type": "call", "strike": "3300", "expiry": JUN, "size": "1"},
-                {"type": "call", "strike": "3100", "expiry": JUN, "size": "0"},
-            ]},
+            {
+                "underlying": 0,
+                "options": [
+                    {"type": "call", "strike": "3300", "expiry": JUN, "size": "1"},
+                    {"type": "call", "strike": "3100", "expiry": JUN, "size": "0"},
+                ],
+            },
             {"underlying": 9},
         ]
 
@@ -287,7 +297,8 @@ def test_raw_mode_passes_the_book_as_written() -> None:
 def test_params_defaults_grid_and_overrides() -> None:
     def edit(d: dict) -> None:
         d["params"] = {
-            "mm_factor": "75%", "max_options": "16",
+            "mm_factor": "75%",
+            "max_options": "16",
             "grid": {"haircut": "0.2", "spot_shocks": ["-10%", "0", "10%"]},
             "grids": {"BTC": {"haircut": "0.05", "extended_shocks": []}},
         }
@@ -312,7 +323,14 @@ def test_correlation_forms() -> None:
 
 
 def test_examples_parse_and_the_doc_shows_the_full_example_verbatim() -> None:
-    assert {p.stem for p in EXAMPLES} >= {"hedged-collar", "naked-short-calls", "multi-underlying", "near-expiry", "liquidatable", "full-example"}
+    assert {p.stem for p in EXAMPLES} >= {
+        "hedged-collar",
+        "naked-short-calls",
+        "multi-underlying",
+        "near-expiry",
+        "liquidatable",
+        "full-example",
+    }
     for path in EXAMPLES:
         doc = load(path)
         assert doc.description
@@ -323,7 +341,10 @@ def test_examples_parse_and_the_doc_shows_the_full_example_verbatim() -> None:
     full = load(ROOT / "docs/examples/full-example.json")
     assert full.symbols == ("ETH", "BTC") and [p.underlying for p in full.portfolio.positions] == [0, 1]
     eth = full.portfolio.positions[0]
-    assert [(o.is_call, o.strike // W, o.size) for o in eth.options if o.expiry == JUN] == [(False, 2700, 2 * W), (True, 3300, -2 * W)]
+    assert [(o.is_call, o.strike // W, o.size) for o in eth.options if o.expiry == JUN] == [
+        (False, 2700, 2 * W),
+        (True, 3300, -2 * W),
+    ]
     assert full.market.underlyings[1].vols[0].expiry == SEP
 
 
@@ -368,58 +389,203 @@ FORMAT_ERRORS = [
     ("missing underlyings", _delete(["market", "underlyings"]), MissingFieldError, "$.market.underlyings"),
     ("missing symbol", _delete([*ETH_MARKET, "symbol"]), MissingFieldError, "$.market.underlyings[0].symbol"),
     ("missing spot", _delete([*ETH_MARKET, "spot"]), MissingFieldError, "$.market.underlyings[0].spot"),
-    ("missing underlying", _delete(["portfolio", "positions", 0, "underlying"]), MissingFieldError, "$.portfolio.positions[0].underlying"),
-    ("missing perp entry", _delete(["portfolio", "positions", 0, "perp", "entry"]), MissingFieldError, "$.portfolio.positions[0].perp.entry"),
+    (
+        "missing underlying",
+        _delete(["portfolio", "positions", 0, "underlying"]),
+        MissingFieldError,
+        "$.portfolio.positions[0].underlying",
+    ),
+    (
+        "missing perp entry",
+        _delete(["portfolio", "positions", 0, "perp", "entry"]),
+        MissingFieldError,
+        "$.portfolio.positions[0].perp.entry",
+    ),
     ("missing option type", _delete([*OPTION, "type"]), MissingFieldError, "$.portfolio.positions[0].options[0].type"),
     ("missing strike", _delete([*OPTION, "strike"]), MissingFieldError, "$.portfolio.positions[0].options[0].strike"),
     ("missing expiry", _delete([*OPTION, "expiry"]), MissingFieldError, "$.portfolio.positions[0].options[0].expiry"),
     ("missing size", _delete([*OPTION, "size"]), MissingFieldError, "$.portfolio.positions[0].options[0].size"),
     ("unknown top-level field", _set(["portfolios"], {}), UnknownFieldError, "$.portfolios"),
-    ("unknown option field", _set([*OPTION, "strik"], "1"), UnknownFieldError, "$.portfolio.positions[0].options[0].strik"),
+    (
+        "unknown option field",
+        _set([*OPTION, "strik"], "1"),
+        UnknownFieldError,
+        "$.portfolio.positions[0].options[0].strik",
+    ),
     ("unknown params field", _set(["params"], {"mm": "0.5"}), UnknownFieldError, "$.params.mm"),
-    ("unknown grid field", _set(["params"], {"grid": {"haircuts": "0.5"}}), UnknownFieldError, "$.params.grid.haircuts"),
+    (
+        "unknown grid field",
+        _set(["params"], {"grid": {"haircuts": "0.5"}}),
+        UnknownFieldError,
+        "$.params.grid.haircuts",
+    ),
     ("portfolio a list", _set(["portfolio"], []), WrongTypeError, "$.portfolio"),
     ("positions an object", _set(["portfolio", "positions"], {"ETH": {}}), WrongTypeError, "$.portfolio.positions"),
-    ("options an object", _set(["portfolio", "positions", 0, "options"], {}), WrongTypeError, "$.portfolio.positions[0].options"),
+    (
+        "options an object",
+        _set(["portfolio", "positions", 0, "options"], {}),
+        WrongTypeError,
+        "$.portfolio.positions[0].options",
+    ),
     ("float cash", _set(["portfolio", "cash"], 1.5), WrongTypeError, "$.portfolio.cash"),
     ("boolean size", _set([*OPTION, "size"], True), WrongTypeError, "$.portfolio.positions[0].options[0].size"),
     ("null spot", _set([*ETH_MARKET, "spot"], None), WrongTypeError, "$.market.underlyings[0].spot"),
     ("raw not a boolean", _set(["portfolio", "raw"], "yes"), WrongTypeError, "$.portfolio.raw"),
     ("symbol not a string", _set([*ETH_MARKET, "symbol"], 1), WrongTypeError, "$.market.underlyings[0].symbol"),
-    ("integer underlying outside raw mode", _set(["portfolio", "positions", 0, "underlying"], 0), WrongTypeError, "$.portfolio.positions[0].underlying"),
-    ("option type not a string", _set([*OPTION, "type"], 1), WrongTypeError, "$.portfolio.positions[0].options[0].type"),
+    (
+        "integer underlying outside raw mode",
+        _set(["portfolio", "positions", 0, "underlying"], 0),
+        WrongTypeError,
+        "$.portfolio.positions[0].underlying",
+    ),
+    (
+        "option type not a string",
+        _set([*OPTION, "type"], 1),
+        WrongTypeError,
+        "$.portfolio.positions[0].options[0].type",
+    ),
     ("description not a string", _set(["description"], 1), WrongTypeError, "$.description"),
     ("max_options a decimal", _set(["params"], {"max_options": "1.5"}), WrongTypeError, "$.params.max_options"),
     ("correlation a string", _set(["params"], {"correlation": "0.5"}), WrongTypeError, "$.params.correlation"),
-    ("spot shocks not a list", _set(["params"], {"grid": {"spot_shocks": "0"}}), WrongTypeError, "$.params.grid.spot_shocks"),
-    ("non-integer amount", _set([*OPTION, "size"], "1.0000000000000000001"), BadAmountError, "$.portfolio.positions[0].options[0].size"),
+    (
+        "spot shocks not a list",
+        _set(["params"], {"grid": {"spot_shocks": "0"}}),
+        WrongTypeError,
+        "$.params.grid.spot_shocks",
+    ),
+    (
+        "non-integer amount",
+        _set([*OPTION, "size"], "1.0000000000000000001"),
+        BadAmountError,
+        "$.portfolio.positions[0].options[0].size",
+    ),
     ("not a number", _set([*OPTION, "strike"], "3,300"), BadAmountError, "$.portfolio.positions[0].options[0].strike"),
     ("amount beyond int256", _set(["portfolio", "cash"], "1e77"), BadAmountError, "$.portfolio.cash"),
-    ("bad vol", _set([*ETH_MARKET, "vols"], {"2026-06-26T08:00:00Z": "high"}), BadAmountError, '$.market.underlyings[0].vols["2026-06-26T08:00:00Z"]'),
-    ("bad spot shock", _set(["params"], {"grid": {"spot_shocks": ["0", "x"]}}), BadAmountError, "$.params.grid.spot_shocks[1]"),
-    ("bad correlation entry", _set(["params"], {"correlation": [["1", "0"], ["0", "one"]]}), BadAmountError, "$.params.correlation[1][1]"),
+    (
+        "bad vol",
+        _set([*ETH_MARKET, "vols"], {"2026-06-26T08:00:00Z": "high"}),
+        BadAmountError,
+        '$.market.underlyings[0].vols["2026-06-26T08:00:00Z"]',
+    ),
+    (
+        "bad spot shock",
+        _set(["params"], {"grid": {"spot_shocks": ["0", "x"]}}),
+        BadAmountError,
+        "$.params.grid.spot_shocks[1]",
+    ),
+    (
+        "bad correlation entry",
+        _set(["params"], {"correlation": [["1", "0"], ["0", "one"]]}),
+        BadAmountError,
+        "$.params.correlation[1][1]",
+    ),
     ("max_options beyond int256", _set(["params"], {"max_options": 2**255}), BadAmountError, "$.params.max_options"),
-    ("naive ISO expiry", _set([*OPTION, "expiry"], "2026-06-26T08:00:00"), BadTimestampError, "$.portfolio.positions[0].options[0].expiry"),
-    ("expiry beyond uint64", _set([*OPTION, "expiry"], 2**64), BadTimestampError, "$.portfolio.positions[0].options[0].expiry"),
+    (
+        "naive ISO expiry",
+        _set([*OPTION, "expiry"], "2026-06-26T08:00:00"),
+        BadTimestampError,
+        "$.portfolio.positions[0].options[0].expiry",
+    ),
+    (
+        "expiry beyond uint64",
+        _set([*OPTION, "expiry"], 2**64),
+        BadTimestampError,
+        "$.portfolio.positions[0].options[0].expiry",
+    ),
     ("negative timestamp", _set(["market", "timestamp"], -5), BadTimestampError, "$.market.timestamp"),
-    ("bad vol expiry key", _set([*ETH_MARKET, "vols"], {"June": "0.5"}), BadTimestampError, "$.market.underlyings[0].vols.June"),
+    (
+        "bad vol expiry key",
+        _set([*ETH_MARKET, "vols"], {"June": "0.5"}),
+        BadTimestampError,
+        "$.market.underlyings[0].vols.June",
+    ),
     ("symbol with a slash", _set([*ETH_MARKET, "symbol"], "ETH/USD"), BadSymbolError, "$.market.underlyings[0].symbol"),
     ("empty symbol", _set([*ETH_MARKET, "symbol"], ""), BadSymbolError, "$.market.underlyings[0].symbol"),
-    ("unknown underlying", _set(["portfolio", "positions", 0, "underlying"], "DOGE"), UnknownSymbolError, "$.portfolio.positions[0].underlying"),
-    ("symbols are case-sensitive", _set(["portfolio", "positions", 0, "underlying"], "eth"), UnknownSymbolError, "$.portfolio.positions[0].underlying"),
+    (
+        "unknown underlying",
+        _set(["portfolio", "positions", 0, "underlying"], "DOGE"),
+        UnknownSymbolError,
+        "$.portfolio.positions[0].underlying",
+    ),
+    (
+        "symbols are case-sensitive",
+        _set(["portfolio", "positions", 0, "underlying"], "eth"),
+        UnknownSymbolError,
+        "$.portfolio.positions[0].underlying",
+    ),
     ("grid for an unknown symbol", _set(["params"], {"grids": {"SOL": {}}}), UnknownSymbolError, "$.params.grids.SOL"),
-    ("correlation pair with an unknown symbol", _set(["params"], {"correlation": {"ETH/SOL": "0.5"}}), UnknownSymbolError, '$.params.correlation["ETH/SOL"]'),
-    ("correlation key not a pair", _set(["params"], {"correlation": {"ETH": "0.5"}}), UnknownSymbolError, "$.params.correlation.ETH"),
-    ("unknown option type", _set([*OPTION, "type"], "straddle"), UnknownOptionTypeError, "$.portfolio.positions[0].options[0].type"),
-    ("option type is lower case", _set([*OPTION, "type"], "Call"), UnknownOptionTypeError, "$.portfolio.positions[0].options[0].type"),
-    ("duplicate symbol", _set(["market", "underlyings", 1, "symbol"], "ETH"), DuplicateError, "$.market.underlyings[1].symbol"),
-    ("two entries for one underlying", lambda d: d["portfolio"]["positions"].append({"underlying": "ETH"}), DuplicateError, "$.portfolio.positions[1].underlying"),
-    ("one vol expiry in two spellings", _set([*ETH_MARKET, "vols"], {str(JUN): "0.5", "2026-06-26T08:00:00Z": "0.6"}), DuplicateError, '$.market.underlyings[0].vols["2026-06-26T08:00:00Z"]'),
-    ("correlation pair twice", _set(["params"], {"correlation": {"ETH/BTC": "0.5", "BTC/ETH": "0.5"}}), DuplicateError, '$.params.correlation["BTC/ETH"]'),
-    ("correlation on the diagonal", _set(["params"], {"correlation": {"ETH/ETH": "0.5"}}), DuplicateError, '$.params.correlation["ETH/ETH"]'),
-    ("matrix with too few rows", _set(["params"], {"correlation": [["1", "0"]]}), MatrixShapeError, "$.params.correlation"),
-    ("matrix row too long", _set(["params"], {"correlation": [["1", "0", "0"], ["0", "1"]]}), MatrixShapeError, "$.params.correlation[0]"),
-    ("empty matrix for two underlyings", _set(["params"], {"correlation": []}), MatrixShapeError, "$.params.correlation"),
+    (
+        "correlation pair with an unknown symbol",
+        _set(["params"], {"correlation": {"ETH/SOL": "0.5"}}),
+        UnknownSymbolError,
+        '$.params.correlation["ETH/SOL"]',
+    ),
+    (
+        "correlation key not a pair",
+        _set(["params"], {"correlation": {"ETH": "0.5"}}),
+        UnknownSymbolError,
+        "$.params.correlation.ETH",
+    ),
+    (
+        "unknown option type",
+        _set([*OPTION, "type"], "straddle"),
+        UnknownOptionTypeError,
+        "$.portfolio.positions[0].options[0].type",
+    ),
+    (
+        "option type is lower case",
+        _set([*OPTION, "type"], "Call"),
+        UnknownOptionTypeError,
+        "$.portfolio.positions[0].options[0].type",
+    ),
+    (
+        "duplicate symbol",
+        _set(["market", "underlyings", 1, "symbol"], "ETH"),
+        DuplicateError,
+        "$.market.underlyings[1].symbol",
+    ),
+    (
+        "two entries for one underlying",
+        lambda d: d["portfolio"]["positions"].append({"underlying": "ETH"}),
+        DuplicateError,
+        "$.portfolio.positions[1].underlying",
+    ),
+    (
+        "one vol expiry in two spellings",
+        _set([*ETH_MARKET, "vols"], {str(JUN): "0.5", "2026-06-26T08:00:00Z": "0.6"}),
+        DuplicateError,
+        '$.market.underlyings[0].vols["2026-06-26T08:00:00Z"]',
+    ),
+    (
+        "correlation pair twice",
+        _set(["params"], {"correlation": {"ETH/BTC": "0.5", "BTC/ETH": "0.5"}}),
+        DuplicateError,
+        '$.params.correlation["BTC/ETH"]',
+    ),
+    (
+        "correlation on the diagonal",
+        _set(["params"], {"correlation": {"ETH/ETH": "0.5"}}),
+        DuplicateError,
+        '$.params.correlation["ETH/ETH"]',
+    ),
+    (
+        "matrix with too few rows",
+        _set(["params"], {"correlation": [["1", "0"]]}),
+        MatrixShapeError,
+        "$.params.correlation",
+    ),
+    (
+        "matrix row too long",
+        _set(["params"], {"correlation": [["1", "0", "0"], ["0", "1"]]}),
+        MatrixShapeError,
+        "$.params.correlation[0]",
+    ),
+    (
+        "empty matrix for two underlyings",
+        _set(["params"], {"correlation": []}),
+        MatrixShapeError,
+        "$.params.correlation",
+    ),
 ]
 
 
@@ -434,8 +600,11 @@ def test_format_errors_name_the_path(name: str, edit, error: type, path: str) ->
 
 def test_every_format_error_class_is_exercised() -> None:
     classes = {e[2] for e in FORMAT_ERRORS} | {InvalidJSONError}
-    declared = {c for c in vars(__import__("offchain.formats.portfolio", fromlist=["x"])).values()
-                if isinstance(c, type) and issubclass(c, PortfolioFormatError) and c is not PortfolioFormatError}
+    declared = {
+        c
+        for c in vars(__import__("offchain.formats.portfolio", fromlist=["x"])).values()
+        if isinstance(c, type) and issubclass(c, PortfolioFormatError) and c is not PortfolioFormatError
+    }
     assert declared == classes
 
 
@@ -449,7 +618,11 @@ def test_format_errors_are_value_errors_not_engine_errors() -> None:
     [
         ('{"portfolio": {}, "market": ', "$", "line 1 column"),
         ('{"portfolio": {"cash": NaN}, "market": {}}', "$", "NaN is not a JSON number"),
-        ('{"portfolio": {"cash": "1", "cash": "2"}, "market": {"timestamp": 0, "underlyings": []}}', "$.portfolio.cash", "more than once"),
+        (
+            '{"portfolio": {"cash": "1", "cash": "2"}, "market": {"timestamp": 0, "underlyings": []}}',
+            "$.portfolio.cash",
+            "more than once",
+        ),
     ],
 )
 def test_text_level_errors(text: str, path: str, fragment: str) -> None:
@@ -483,5 +656,10 @@ def test_writer_is_minimal_and_readable() -> None:
     written = to_document(doc.symbols, doc.portfolio, doc.market, doc.params)
     assert "params" not in written and "raw" not in written["portfolio"]
     assert written["portfolio"]["cash"] == "1000"
-    assert written["portfolio"]["positions"][0]["options"][0] == {"type": "call", "strike": "3300", "expiry": "2026-06-26T08:00:00Z", "size": "-1"}
+    assert written["portfolio"]["positions"][0]["options"][0] == {
+        "type": "call",
+        "strike": "3300",
+        "expiry": "2026-06-26T08:00:00Z",
+        "size": "-1",
+    }
     assert written["market"]["underlyings"][0]["rate"] == "0.04"

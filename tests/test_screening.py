@@ -21,10 +21,17 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from offchain.twins.black76 import call_put_bounds, log_moneyness
-from offchain.twins.exceptions import ContractError
-from offchain.twins.margin import margin_of
-from offchain.twins.types import GridParams, Portfolio, RiskParams, UnderlyingPositions
+from offchain.differential.population import (
+    Batch,
+    W,
+    book16,
+    boundary_offset,
+    exact_outcomes,
+    invalid_account,
+    random_account,
+    random_batch,
+    tune_to_boundary,
+)
 from offchain.screening.screen import (
     CDF_ABS_ERROR,
     CHECK,
@@ -37,17 +44,10 @@ from offchain.screening.screen import (
     screen,
     screen_and_confirm,
 )
-from offchain.differential.population import (
-    Batch,
-    W,
-    book16,
-    boundary_offset,
-    exact_outcomes,
-    invalid_account,
-    random_account,
-    random_batch,
-    tune_to_boundary,
-)
+from offchain.twins.black76 import call_put_bounds, log_moneyness
+from offchain.twins.exceptions import ContractError
+from offchain.twins.margin import margin_of
+from offchain.twins.types import GridParams, Portfolio, RiskParams, UnderlyingPositions
 
 N_BATCHES = int(os.environ.get("GRIDMARGIN_SCREEN_BATCHES", "48"))
 RANDOM_PER_BATCH, BOOK16_PER_BATCH, INVALID_PER_BATCH, BOUNDARY_PER_BATCH = 1_965, 10, 10, 115
@@ -61,20 +61,26 @@ class Population:
         rng = random.Random(seed)
         self.batches: list[Batch] = []
         for b in range(N_BATCHES):
-            self.batches.append(random_batch(rng, max_options=6 if b % 12 == 5 else 128,
-                                             n_underlyings=rng.choice((1, 2, 3, 3))))
+            self.batches.append(
+                random_batch(rng, max_options=6 if b % 12 == 5 else 128, n_underlyings=rng.choice((1, 2, 3, 3)))
+            )
         first: list[tuple[int, object, str]] = []
         for b, batch in enumerate(self.batches):
             first += [(b, random_account(rng, batch), NATURAL) for _ in range(RANDOM_PER_BATCH)]
-            first += [(b, book16(rng, batch, distinct_strikes=rng.random() < 0.3), BIG) for _ in range(BOOK16_PER_BATCH)]
+            first += [
+                (b, book16(rng, batch, distinct_strikes=rng.random() < 0.3), BIG) for _ in range(BOOK16_PER_BATCH)
+            ]
             first += [(b, invalid_account(rng, batch), BROKEN) for _ in range(INVALID_PER_BATCH)]
         start = time.perf_counter()
         outcomes = exact_outcomes(self.batches, [(b, p) for b, p, _ in first])
         # Boundary accounts: natural accounts with positions, cash moved onto the exact boundary.
         tuned, offsets = [], []
         for b in range(N_BATCHES):
-            candidates = [i for i, (bb, p, kind) in enumerate(first)
-                          if bb == b and kind == NATURAL and isinstance(outcomes[i], tuple) and outcomes[i][1] > 0]
+            candidates = [
+                i
+                for i, (bb, p, kind) in enumerate(first)
+                if bb == b and kind == NATURAL and isinstance(outcomes[i], tuple) and outcomes[i][1] > 0
+            ]
             for i in rng.sample(candidates, min(BOUNDARY_PER_BATCH, len(candidates))):
                 equity, mm = outcomes[i]
                 offset = boundary_offset(rng, equity, mm, first[i][1].cash)
@@ -100,7 +106,11 @@ class Population:
             index = np.flatnonzero(self.batch == b)
             result = screen([self.items[i][1] for i in index], batch.market, batch.params)
             self.classes[index] = result.classes
-            self.equity[index], self.mm[index], self.bound[index] = result.equity, result.maintenance_margin, result.bound
+            self.equity[index], self.mm[index], self.bound[index] = (
+                result.equity,
+                result.maintenance_margin,
+                result.bound,
+            )
         self.screen_seconds = time.perf_counter() - start
 
 
@@ -217,11 +227,19 @@ def test_black76_inside_the_engine_bracket() -> None:
         strike = max(1, forward * rng.randint(1, 400) // 100)
         s = rng.choice((0, rng.randint(1, 10**15), rng.randint(10**15, 5 * 10**18)))
         discount = rng.randint(10**17, W)
-        call_low, call_high, put_low, put_high = call_put_bounds(log_moneyness(forward, strike), forward, strike, s, discount)
+        call_low, call_high, put_low, put_high = call_put_bounds(
+            log_moneyness(forward, strike), forward, strike, s, discount
+        )
         f, k = forward / W, strike / W
         x, sf, d = math.log(f / k), s / W, discount / W
-        price = black76(np.array([x, x]), np.array([f, f]), np.array([k, k]), np.array([sf, sf]), np.array([d, d]),
-                        np.array([True, False]))
+        price = black76(
+            np.array([x, x]),
+            np.array([f, f]),
+            np.array([k, k]),
+            np.array([sf, sf]),
+            np.array([d, d]),
+            np.array([True, False]),
+        )
         tol = (2 * CDF_ABS_ERROR + 1e-13) * (f + k)
         for value, low, high in ((price[0], call_low, call_high), (price[1], put_low, put_high)):
             assert low / W - tol <= value <= high / W + tol
@@ -248,8 +266,10 @@ def test_packed_batch_is_reusable_across_markets(population: Population) -> None
     packed = pack(accounts)
     batch = population.batches[2]
     for spot_move in (80, 100, 125):
-        market = replace(batch.market, underlyings=tuple(
-            replace(u, spot=u.spot * spot_move // 100) for u in batch.market.underlyings))
+        market = replace(
+            batch.market,
+            underlyings=tuple(replace(u, spot=u.spot * spot_move // 100) for u in batch.market.underlyings),
+        )
         from_packed, from_list = screen(packed, market, batch.params), screen(accounts, market, batch.params)
         assert np.array_equal(from_packed.classes, from_list.classes)
         assert np.array_equal(from_packed.equity, from_list.equity, equal_nan=True)

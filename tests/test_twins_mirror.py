@@ -71,7 +71,9 @@ def test_generated_error_docstrings_are_the_solidity_notices() -> None:
 
 def test_generated_files_are_up_to_date() -> None:
     """Constants.sol, offchain/twins/constants.py and offchain/twins/errors.py."""
-    check = subprocess.run([sys.executable, "scripts/gen_constants.py", "--check"], cwd=ROOT, capture_output=True, text=True)
+    check = subprocess.run(
+        [sys.executable, "scripts/gen_constants.py", "--check"], cwd=ROOT, capture_output=True, text=True
+    )
     assert check.returncode == 0, check.stderr
 
 
@@ -124,7 +126,9 @@ def test_every_library_exception_derives_from_gridmarginerror() -> None:
         cls
         for module in modules
         for name, cls in vars(module).items()
-        if isinstance(cls, type) and issubclass(cls, BaseException) and cls.__module__ == module.__name__
+        if isinstance(cls, type)
+        and issubclass(cls, BaseException)
+        and cls.__module__ == module.__name__
         and not name.startswith("_")
     }
     assert {"ChainError", "ExecutionHalted", "PortfolioFormatError", "UnknownRevert", "GM_ExpOverflow"} <= {
@@ -137,6 +141,10 @@ def test_every_library_exception_derives_from_gridmarginerror() -> None:
 def test_exact_path_has_no_floats() -> None:
     for path in EXACT_PATH:
         for node in ast.walk(ast.parse((ROOT / path).read_text())):
-            assert not (isinstance(node, ast.Constant) and isinstance(node.value, float)), f"{path}:{node.lineno} float literal"
-            assert not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div)), f"{path}:{node.lineno} true division"
+            assert not (isinstance(node, ast.Constant) and isinstance(node.value, float)), (
+                f"{path}:{node.lineno} float literal"
+            )
+            assert not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div)), (
+                f"{path}:{node.lineno} true division"
+            )
             assert not (isinstance(node, ast.Name) and node.id == "float"), f"{path}:{node.lineno} float()"

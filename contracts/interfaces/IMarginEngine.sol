@@ -75,10 +75,7 @@ interface IMarginEngine is IOwnable2Step {
     ///      (GM_TooManyPositions when the book holds more than `params.maxOptions` series, ...).
     ///      Gas: the library's (one Black-76 bracket per series and scenario, scripts/bench_margin.py)
     ///      plus reading the parameters and one call to `evaluator` re-encoding the inputs.
-    function marginOf(Portfolio calldata portfolio, Market calldata market)
-        external
-        view
-        returns (MarginResult memory);
+    function marginOf(Portfolio calldata portfolio, Market calldata market) external view returns (MarginResult memory);
 
     /// @notice `PortfolioMargin.marginOf` under explicit parameters (no storage read): what-if
     ///         evaluation of proposed parameters. Errors as the library.

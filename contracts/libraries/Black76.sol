@@ -103,7 +103,10 @@ library Black76 {
             if sgt(callQ, callHigh) { callQ := callHigh }
             let err := 0
             if sigmaSqrtT {
-                err := add(div(shl(32, add(mul(forward, B76_ERR_FORWARD), mul(strike, B76_ERR_STRIKE))), WAD), shl(32, B76_ERR_WEI))
+                err := add(
+                    div(shl(32, add(mul(forward, B76_ERR_FORWARD), mul(strike, B76_ERR_STRIKE))), WAD),
+                    shl(32, B76_ERR_WEI)
+                )
             }
             putLow := sub(callQ, err)
             if slt(putLow, callLow) { putLow := callLow }
@@ -254,7 +257,9 @@ library Black76 {
         int256 discount,
         int256 size
     ) private pure {
-        if (lnFK < -B76_LOG_MONEYNESS_MAX || lnFK > B76_LOG_MONEYNESS_MAX) revert GM_LogMoneynessOutOfRange(lnFK);
+        if (lnFK < -B76_LOG_MONEYNESS_MAX || lnFK > B76_LOG_MONEYNESS_MAX) {
+            revert GM_LogMoneynessOutOfRange(lnFK);
+        }
         _checkForwardStrike(forward, strike);
         if (sigmaSqrtT < 0 || sigmaSqrtT > B76_SIGMA_SQRT_T_MAX) revert GM_VolatilityOutOfRange(sigmaSqrtT);
         if (discount <= 0 || discount > WAD) revert GM_DiscountOutOfRange(discount);
@@ -411,7 +416,10 @@ library Black76 {
                 let lowest := and(parity, not(sar(255, parity)))
                 let err := 0
                 if s {
-                    err := add(div(shl(32, add(mul(f, B76_ERR_FORWARD), mul(k, B76_ERR_STRIKE))), WAD), shl(32, B76_ERR_WEI))
+                    err := add(
+                        div(shl(32, add(mul(f, B76_ERR_FORWARD), mul(k, B76_ERR_STRIKE))), WAD),
+                        shl(32, B76_ERR_WEI)
+                    )
                 }
                 parity := mul(parity, isPut) // a put's shift, 0 for a call
                 switch sgt(n, 0)
@@ -458,7 +466,9 @@ library Black76 {
                 }
                 let isPut := iszero(mload(add(at, 0x60)))
                 low := add(low, _bandTerm(callQ, forward, strike, sigmaSqrtT, discount, isPut, size))
-                if eq(mode, MODE_BOUNDS) { high := sub(high, _bandTerm(callQ, forward, strike, sigmaSqrtT, discount, isPut, sub(0, size))) }
+                if eq(mode, MODE_BOUNDS) {
+                    high := sub(high, _bandTerm(callQ, forward, strike, sigmaSqrtT, discount, isPut, sub(0, size)))
+                }
             }
         }
     }

@@ -111,7 +111,8 @@ int256 constant B76_SIGMA_SQRT_T_MAX = 100000000000000000000;
 int256 constant B76_LOG_MONEYNESS_MAX = 100000000000000000000;
 /// @dev Black76 bounds hold when the given ln(F/K) is within this many wei of the true one.
 int256 constant B76_LOG_MONEYNESS_TOLERANCE = 4;
-/// @dev Black76 error bound, wei per 1e18 of forward: the R fit (twice, 25% margin), E's [5/5] Padé (1e-15), 2 (Q64 ratios, truncation).
+/// @dev Black76 error bound, wei per 1e18 of forward: the R fit (twice, 25% margin), E's [5/5] Padé (1e-15), 2 (Q64
+///      ratios, truncation).
 int256 constant B76_ERR_FORWARD = 78836;
 /// @dev Black76 error bound, wei per 1e18 of strike: 2 * B76_LOG_MONEYNESS_TOLERANCE + 2 (fit, cutoff).
 int256 constant B76_ERR_STRIKE = 10;

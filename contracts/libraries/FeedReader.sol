@@ -72,13 +72,11 @@ library FeedReader {
     ///      answer / 10^(decimals - 18) rounded down (spot is an asset price: down is against the
     ///      account), and a positive answer that rounds to 0 is rejected, so the result is > 0.
     ///      `startedAt` is not used.
-    function normalizeSpot(
-        address feed,
-        uint8 decimals,
-        RoundData memory round,
-        uint256 heartbeat,
-        uint256 nowTs
-    ) internal pure returns (int256 spotWad) {
+    function normalizeSpot(address feed, uint8 decimals, RoundData memory round, uint256 heartbeat, uint256 nowTs)
+        internal
+        pure
+        returns (int256 spotWad)
+    {
         if (round.answer <= 0) revert GM_FeedNonPositive(feed, round.answer);
         if (round.answeredInRound < round.roundId) {
             revert GM_FeedIncompleteRound(feed, round.roundId, round.answeredInRound);

@@ -159,7 +159,9 @@ library FixedPointMath {
             product := mul(x, y)
             // Overflow unless x == 0 or product / x == y; (-1) * min wraps to a product that passes
             // the division test, so it is excluded explicitly.
-            overflow := iszero(or(iszero(x), and(eq(sdiv(product, x), y), iszero(and(eq(x, not(0)), eq(y, shl(255, 1)))))))
+            overflow := iszero(
+                or(iszero(x), and(eq(sdiv(product, x), y), iszero(and(eq(x, not(0)), eq(y, shl(255, 1))))))
+            )
         }
         if (overflow) revert GM_MulWadOverflow(x, y);
     }

@@ -46,8 +46,8 @@ library PortfolioMargin {
     }
 
     /// @notice Equity, IM, MM and per-underlying detail over the full grid.
-    /// @dev Gas: dominated by one option of `Black76.seriesValue` per (option series, scenario); scripts/bench_margin.py has the table
-    ///      and scripts/gas_profile.py the gas per source line.
+    /// @dev Gas: dominated by one option of `Black76.seriesValue` per (option series, scenario);
+    ///      scripts/bench_margin.py has the table and scripts/gas_profile.py the gas per source line.
     function marginOf(Portfolio calldata portfolio, Market calldata market, RiskParams calldata params)
         internal
         pure
@@ -112,11 +112,12 @@ library PortfolioMargin {
         return 3 * grid.spotShocks.length + grid.extendedShocks.length;
     }
 
-    function _openBook(UnderlyingPositions calldata pos, UnderlyingMarket calldata um, GridParams calldata grid, uint256 now_)
-        private
-        pure
-        returns (Book memory book)
-    {
+    function _openBook(
+        UnderlyingPositions calldata pos,
+        UnderlyingMarket calldata um,
+        GridParams calldata grid,
+        uint256 now_
+    ) private pure returns (Book memory book) {
         OptionPosition[] calldata options = pos.options;
         uint256 count = options.length;
         book.spot = um.spot;
@@ -149,10 +150,13 @@ library PortfolioMargin {
     }
 
     /// @dev Opens the next expiry group with its terms.
-    function _addExpiry(Book memory book, uint64 expiry, UnderlyingMarket calldata um, GridParams calldata grid, uint256 now_)
-        private
-        pure
-    {
+    function _addExpiry(
+        Book memory book,
+        uint64 expiry,
+        UnderlyingMarket calldata um,
+        GridParams calldata grid,
+        uint256 now_
+    ) private pure {
         uint256 g = book.groups++;
         int256 secs = int256(uint256(expiry) - now_);
         int256 tau = secs * WAD / SECONDS_PER_YEAR;
@@ -197,13 +201,18 @@ library PortfolioMargin {
     }
 
     /// @dev P&L of the shocked positions in one scenario: value there (rounded down) minus the reference.
-    function _scenarioPnl(Book memory book, GridParams calldata grid, uint256 scenario) private pure returns (int256 pnl) {
+    function _scenarioPnl(Book memory book, GridParams calldata grid, uint256 scenario)
+        private
+        pure
+        returns (int256 pnl)
+    {
         (int256 shock, uint256 vol, int256 weight) = _scenario(grid, scenario);
         _moveTo(book, shock);
         // Validated amounts: the perp term is below 3e54, the options' below 128 * 1e54, the
         // baseline likewise: no overflow.
         unchecked {
-            pnl = _mulWadDownInRange(book.perpSize, book.pointSpot - book.perpEntry) + _optionsValue(book, vol) - book.baseline;
+            pnl = _mulWadDownInRange(book.perpSize, book.pointSpot - book.perpEntry) + _optionsValue(book, vol)
+                - book.baseline;
         }
         if (weight != WAD) pnl = _mulWadDownInRange(pnl, weight);
     }
@@ -447,11 +456,14 @@ library PortfolioMargin {
     }
 
     /// @dev Strictly after in (expiry, strike, isCall) order, puts before calls.
-    function _seriesAfter(uint64 expiry, int256 strike, bool isCall, uint64 lastExpiry, int256 lastStrike, bool lastIsCall)
-        private
-        pure
-        returns (bool)
-    {
+    function _seriesAfter(
+        uint64 expiry,
+        int256 strike,
+        bool isCall,
+        uint64 lastExpiry,
+        int256 lastStrike,
+        bool lastIsCall
+    ) private pure returns (bool) {
         if (expiry != lastExpiry) return expiry > lastExpiry;
         if (strike != lastStrike) return strike > lastStrike;
         return isCall && !lastIsCall;

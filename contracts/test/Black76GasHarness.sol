@@ -31,11 +31,13 @@ contract Black76GasHarness {
     /// @notice Average gas per (strike, scenario) pair of function `fn` over forwards x strikes.
     /// @return gasPerPair the marginal cost of one evaluation (call and put together)
     /// @return checksum XOR of the results, returned so the optimizer cannot drop the calls
-    function measure(uint256 fn, int256[] calldata forwards, int256[] calldata strikes, int256 sigmaSqrtT, int256 discount)
-        external
-        view
-        returns (uint256 gasPerPair, int256 checksum)
-    {
+    function measure(
+        uint256 fn,
+        int256[] calldata forwards,
+        int256[] calldata strikes,
+        int256 sigmaSqrtT,
+        int256 discount
+    ) external view returns (uint256 gasPerPair, int256 checksum) {
         Grid memory grid = Grid(_logs(forwards), forwards, _logs(strikes), strikes, sigmaSqrtT, discount);
         function(int256, int256, int256, int256, int256) pure returns (int256) target = _select(fn);
         (uint256 withCall, int256 sumCall) = _loop(target, grid);
@@ -55,7 +57,9 @@ contract Black76GasHarness {
                 int256 lnForward = grid.lnForwards[j];
                 int256 forward = grid.forwards[j];
                 for (uint256 i; i < grid.strikes.length; ++i) {
-                    checksum ^= f(lnForward - grid.lnStrikes[i], forward, grid.strikes[i], grid.sigmaSqrtT, grid.discount);
+                    checksum ^= f(
+                        lnForward - grid.lnStrikes[i], forward, grid.strikes[i], grid.sigmaSqrtT, grid.discount
+                    );
                 }
             }
         }
@@ -69,7 +73,11 @@ contract Black76GasHarness {
         }
     }
 
-    function _select(uint256 fn) private pure returns (function(int256, int256, int256, int256, int256) pure returns (int256)) {
+    function _select(uint256 fn)
+        private
+        pure
+        returns (function(int256, int256, int256, int256, int256) pure returns (int256))
+    {
         if (fn == CALL_PUT) return _callPut;
         if (fn == CALL_PUT_BOUNDS) return _callPutBounds;
         if (fn == PRICE) return _price;

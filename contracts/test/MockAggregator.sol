@@ -28,13 +28,9 @@ contract MockAggregator is AggregatorV3Interface {
     }
 
     /// @notice Store round `roundId` with the given fields and make it the latest.
-    function setRoundData(
-        uint80 roundId,
-        int256 answer,
-        uint256 startedAt,
-        uint256 updatedAt,
-        uint80 answeredInRound
-    ) external {
+    function setRoundData(uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
+        external
+    {
         _rounds[roundId] = Round(answer, startedAt, updatedAt, answeredInRound, true);
         latestRound = roundId;
     }

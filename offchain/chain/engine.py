@@ -66,7 +66,9 @@ def fetch_risk_params(w3: Web3, engine: str, block_identifier: BlockIdentifier =
     return params_from_abi(contract.functions.riskParams().call(block_identifier=block_identifier))
 
 
-def fetch_feed_config(w3: Web3, engine: str, underlying: int, block_identifier: BlockIdentifier = "latest") -> FeedConfig:
+def fetch_feed_config(
+    w3: Web3, engine: str, underlying: int, block_identifier: BlockIdentifier = "latest"
+) -> FeedConfig:
     """The engine's feed configuration of ``underlying`` (all zero if never set)."""
     raw = engine_contract(w3, engine).functions.feedConfig(underlying).call(block_identifier=block_identifier)
     return FeedConfig(*raw)
@@ -104,7 +106,9 @@ def market_from_feeds(
     return Market(now, tuple(underlyings)), params
 
 
-def margin_of_from_feeds(w3: Web3, engine: str, portfolio: Portfolio, block_identifier: BlockIdentifier = "latest") -> MarginResult:
+def margin_of_from_feeds(
+    w3: Web3, engine: str, portfolio: Portfolio, block_identifier: BlockIdentifier = "latest"
+) -> MarginResult:
     """``MarginEngine.marginOfFromFeeds(portfolio)`` computed off-chain at one block."""
     market, params = market_from_feeds(w3, engine, portfolio, block_identifier)
     return margin_of(portfolio, market, params)

@@ -16,8 +16,12 @@ log = logging.getLogger("gridmargin.books")
 
 # Errors whose first argument is an underlying index (shown with its symbol).
 _UNDERLYING_FIRST = {
-    "GM_SpotNonPositive", "GM_RateOutOfRange", "GM_OptionsNotCanonical", "GM_OptionExpired",
-    "GM_MissingVol", "GM_UnknownUnderlying",
+    "GM_SpotNonPositive",
+    "GM_RateOutOfRange",
+    "GM_OptionsNotCanonical",
+    "GM_OptionExpired",
+    "GM_MissingVol",
+    "GM_UnknownUnderlying",
 }
 
 

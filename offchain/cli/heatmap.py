@@ -97,8 +97,17 @@ def plot_risk(doc: PortfolioDocument, result: MarginResult, path: str | Path, ti
         if worst_cell is not None and detail.pnl[detail.worst_scenario] < 0:
             r, c = worst_cell
             ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, edgecolor="black", linewidth=2.5))
-            ax.annotate("worst", xy=(c + 0.5, r), xytext=(6, 0), textcoords="offset points", xycoords="data",
-                        va="center", fontsize=8, fontweight="bold", annotation_clip=False)
+            ax.annotate(
+                "worst",
+                xy=(c + 0.5, r),
+                xytext=(6, 0),
+                textcoords="offset points",
+                xycoords="data",
+                va="center",
+                fontsize=8,
+                fontweight="bold",
+                annotation_clip=False,
+            )
         ax.set_xticks(range(len(COLUMNS)), COLUMNS, fontsize=8)
         ax.xaxis.tick_top()
         ax.set_yticks(range(len(rows)), [percent_text(s) for s in rows], fontsize=8)
@@ -109,7 +118,8 @@ def plot_risk(doc: PortfolioDocument, result: MarginResult, path: str | Path, ti
             f"{doc.symbol(detail.underlying)}: loss {compact(detail.loss / 1e18)}, "
             f"IM {compact(detail.initial_margin / 1e18)}\n"
             f"worst #{worst.index}: {worst.label.replace(f', weight {amount_text(worst.weight)}', '')}",
-            fontsize=10, pad=28,
+            fontsize=10,
+            pad=28,
         )
         colorbar = fig.colorbar(image, ax=ax, fraction=0.05, pad=0.12)
         colorbar.set_label("scenario P&L (cash)", fontsize=8)

@@ -50,16 +50,26 @@ def _verbosity_callback(ctx: click.Context, _param: click.Parameter, count: int)
 
 
 verbose_option = click.option(
-    "-v", "--verbose", count=True, expose_value=False, is_eager=True, callback=_verbosity_callback,
+    "-v",
+    "--verbose",
+    count=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_verbosity_callback,
     help="Log progress to stderr: -v INFO, -vv DEBUG.",
 )
 
 json_option = click.option(
-    "--json", "as_json", is_flag=True, help="Print one JSON object (integers as decimal strings).",
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON object (integers as decimal strings).",
 )
 
 rpc_url_option = click.option(
-    "--rpc-url", envvar="ETH_RPC_URL", default=None,
+    "--rpc-url",
+    envvar="ETH_RPC_URL",
+    default=None,
     help="JSON-RPC endpoint (default: $ETH_RPC_URL, else a local anvil started and stopped for this command).",
 )
 

@@ -95,7 +95,12 @@ def parser(doc: str | None, snapshot: str = "") -> argparse.ArgumentParser:
     if snapshot:
         default = SNAPSHOTS_DIR / f"{snapshot}.json"
         result.add_argument(
-            "--snapshot", nargs="?", const=default, default=None, type=Path, metavar="PATH",
+            "--snapshot",
+            nargs="?",
+            const=default,
+            default=None,
+            type=Path,
+            metavar="PATH",
             help=f"also write the snapshot (default {default.relative_to(SNAPSHOTS_DIR.parents[1])})",
         )
     return result
@@ -110,8 +115,9 @@ def campaign_parser(doc: str | None, count_help: str) -> argparse.ArgumentParser
     return result
 
 
-def report(args: argparse.Namespace, sections: Sequence[Section], notes: Sequence[str] = (),
-           out: IO[str] | None = None) -> None:
+def report(
+    args: argparse.Namespace, sections: Sequence[Section], notes: Sequence[str] = (), out: IO[str] | None = None
+) -> None:
     """Print ``sections`` as ``args`` asks (tables, JSON rows or markdown) then ``notes`` (not in
     JSON); with ``args.snapshot`` set, also write the snapshot there."""
     out = out or sys.stdout

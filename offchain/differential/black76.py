@@ -45,7 +45,10 @@ FUNCTIONS: tuple[Black76Function, ...] = (
     Black76Function("callPut", 5, 2, black76.call_put),
     Black76Function("callPutBounds", 5, 4, black76.call_put_bounds),
     Black76Function(
-        "positionValue", 7, 1, lambda ln_fk, f, k, s, d, is_call, size: black76.position_value(ln_fk, f, k, s, d, is_call != 0, size)
+        "positionValue",
+        7,
+        1,
+        lambda ln_fk, f, k, s, d, is_call, size: black76.position_value(ln_fk, f, k, s, d, is_call != 0, size),
     ),
     Black76Function("price", 4, 2, black76.price),
     Black76Function("priceBounds", 4, 4, black76.price_bounds),
@@ -70,7 +73,10 @@ class Black76Oracle:
         if not success:
             return ("error", decode_revert(data))
         assert len(data) == 32 * fn.results, f"{fn.name}: {len(data)} bytes of return data"
-        return ("value", tuple(int.from_bytes(data[32 * i : 32 * i + 32], "big", signed=True) for i in range(fn.results)))
+        return (
+            "value",
+            tuple(int.from_bytes(data[32 * i : 32 * i + 32], "big", signed=True) for i in range(fn.results)),
+        )
 
     @staticmethod
     def offchain(fn: Black76Function, args: Sequence[int]) -> Outcome:
@@ -91,7 +97,9 @@ class Black76Oracle:
 # Inputs
 
 
-def random_market(rng: random.Random, *, log10_f: tuple[float, float] = (-6, 12), log10_kf: float = 4.0) -> tuple[int, int, int, int]:
+def random_market(
+    rng: random.Random, *, log10_f: tuple[float, float] = (-6, 12), log10_kf: float = 4.0
+) -> tuple[int, int, int, int]:
     """(F, K, sigmaSqrtT, D) inside the documented accuracy domain, biased toward the branches:
     F in [1e-6, 1e12], K / F in [10^-log10_kf, 10^log10_kf] (half the time within 30% of F),
     sigma sqrt(T) from 0 and 1 wei up to 20, D in (0.3, 1]."""
@@ -119,7 +127,9 @@ def random_market(rng: random.Random, *, log10_f: tuple[float, float] = (-6, 12)
 
 def random_args(rng: random.Random, fn: Black76Function) -> list[int]:
     """One argument list for ``fn``: mostly valid markets, some inconsistent or out-of-range inputs."""
-    forward, strike, sigma, discount = random_market(rng, log10_f=(-18, 18), log10_kf=8) if rng.random() < 0.3 else random_market(rng)
+    forward, strike, sigma, discount = (
+        random_market(rng, log10_f=(-18, 18), log10_kf=8) if rng.random() < 0.3 else random_market(rng)
+    )
     if fn.arity == 2:
         args = [forward, strike]
     elif fn.arity == 4:
@@ -143,7 +153,17 @@ def edge_markets() -> list[tuple[int, int, int, int]]:
     forwards = [1, 10**6, 10**12, W, 2000 * W, 10**30, C.B76_PRICE_MAX]
     sigmas = [0, 1, 2, 1000, 10**9, 10**15, W // 5, W, 10 * W, 38 * W, C.B76_SIGMA_SQRT_T_MAX]
     for forward in forwards:
-        strikes = {forward, forward - 1, forward + 1, forward // 2, forward * 2, forward // 100, forward * 100, 1, C.B76_PRICE_MAX}
+        strikes = {
+            forward,
+            forward - 1,
+            forward + 1,
+            forward // 2,
+            forward * 2,
+            forward // 100,
+            forward * 100,
+            1,
+            C.B76_PRICE_MAX,
+        }
         for strike in sorted(s for s in strikes if 1 <= s <= C.B76_PRICE_MAX):
             for sigma in sigmas:
                 for discount in (1, W // 2 + 1, W):
@@ -198,10 +218,21 @@ def _random_int256(rng: random.Random) -> int:
 
 
 _BAD_VALUES = [
-    0, -1, 1, INT256_MIN, INT256_MAX, W + 1, -W,
-    C.B76_PRICE_MAX, C.B76_PRICE_MAX + 1,
-    C.B76_SIGMA_SQRT_T_MAX, C.B76_SIGMA_SQRT_T_MAX + 1,
-    C.B76_LOG_MONEYNESS_MAX, C.B76_LOG_MONEYNESS_MAX + 1, -C.B76_LOG_MONEYNESS_MAX, -C.B76_LOG_MONEYNESS_MAX - 1,
+    0,
+    -1,
+    1,
+    INT256_MIN,
+    INT256_MAX,
+    W + 1,
+    -W,
+    C.B76_PRICE_MAX,
+    C.B76_PRICE_MAX + 1,
+    C.B76_SIGMA_SQRT_T_MAX,
+    C.B76_SIGMA_SQRT_T_MAX + 1,
+    C.B76_LOG_MONEYNESS_MAX,
+    C.B76_LOG_MONEYNESS_MAX + 1,
+    -C.B76_LOG_MONEYNESS_MAX,
+    -C.B76_LOG_MONEYNESS_MAX - 1,
 ]
 
 
@@ -209,8 +240,17 @@ _BAD_VALUES = [
 # Series (seriesValue, seriesBounds: a memory array argument, ABI-encoded by the harness ABI)
 
 SERIES_FUNCTIONS = ("seriesValue", "seriesBounds")
-_SERIES_BAD = [0, -1, INT256_MIN, INT256_MAX, C.B76_PRICE_MAX + 1, C.AMOUNT_MAX + 1, -C.AMOUNT_MAX - 1,
-               C.B76_SIGMA_SQRT_T_MAX + 1, W + 1]
+_SERIES_BAD = [
+    0,
+    -1,
+    INT256_MIN,
+    INT256_MAX,
+    C.B76_PRICE_MAX + 1,
+    C.AMOUNT_MAX + 1,
+    -C.AMOUNT_MAX - 1,
+    C.B76_SIGMA_SQRT_T_MAX + 1,
+    W + 1,
+]
 
 
 def random_series_case(rng: random.Random) -> tuple[list[int], int, int, int, int, int, int]:
@@ -229,7 +269,9 @@ def random_series_case(rng: random.Random) -> tuple[list[int], int, int, int, in
     if roll < 0.1 and series:
         series[rng.randrange(len(series))] = rng.choice(_SERIES_BAD)
     elif roll < 0.2:
-        forward, sigma, discount = (rng.choice(_SERIES_BAD) if rng.random() < 0.5 else v for v in (forward, sigma, discount))
+        forward, sigma, discount = (
+            rng.choice(_SERIES_BAD) if rng.random() < 0.5 else v for v in (forward, sigma, discount)
+        )
     elif roll < 0.3:
         ln_forward = rng.choice([INT256_MIN, INT256_MAX, 10**20, -(10**20)])
     elif roll < 0.45:
@@ -279,8 +321,10 @@ class Reference:
     def error(self, call: int, put: int) -> mp.mpf:
         """max(|call - true call|, |put - true put|) in wei."""
         with mp.workdps(REF_DPS):
-            return max(abs(_mpf(call - self.call_exact) - self.call_tail_sign * self.tail),
-                       abs(_mpf(put - self.put_exact) - self.put_tail_sign * self.tail))
+            return max(
+                abs(_mpf(call - self.call_exact) - self.call_tail_sign * self.tail),
+                abs(_mpf(put - self.put_exact) - self.put_tail_sign * self.tail),
+            )
 
     def contains(self, low: int, high: int, which: str) -> bool:
         """low <= true <= high, comparing the exact part exactly."""

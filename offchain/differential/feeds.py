@@ -150,7 +150,7 @@ def _near(rng: random.Random, value: int, low: int, high: int) -> int:
 
 def random_spot_case(rng: random.Random) -> list[Any]:
     """A normalizeSpot input: mostly realistic feeds, with every check's boundary often hit."""
-    now = rng.choice([T0 + rng.randint(-10**6, 10**6), _random_uint(rng, 256)])
+    now = rng.choice([T0 + rng.randint(-(10**6), 10**6), _random_uint(rng, 256)])
     heartbeat = rng.choice([rng.choice([60, 3600, 86400, 27 * 3600]), _random_uint(rng, 256), 0])
     roll = rng.random()
     if roll < 0.4:
@@ -178,7 +178,7 @@ def random_spot_case(rng: random.Random) -> list[Any]:
 
 def random_vol_case(rng: random.Random) -> list[Any]:
     """A checkVol input: mostly in-domain vols, boundaries of every check often hit."""
-    now = rng.choice([T0 + rng.randint(-10**6, 10**6), _random_uint(rng, 256)])
+    now = rng.choice([T0 + rng.randint(-(10**6), 10**6), _random_uint(rng, 256)])
     heartbeat = rng.choice([rng.choice([60, 3600, 86400]), _random_uint(rng, 256), 0])
     roll = rng.random()
     if roll < 0.4:

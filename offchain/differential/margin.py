@@ -6,10 +6,10 @@ from __future__ import annotations
 import random
 
 from offchain.chain.evm import LocalEVM
+from offchain.differential.portfolios import random_case
 from offchain.twins.exceptions import outcome
 from offchain.twins.margin import margin_of
 from offchain.twins.types import MarginResult, Market, Portfolio, RiskParams
-from offchain.differential.portfolios import random_case
 
 
 class MarginOracle:
@@ -45,7 +45,9 @@ def run_campaign(oracle: MarginOracle, count: int, seed: int) -> tuple[int, int,
 
 def as_tuple(result: MarginResult) -> tuple:
     return (
-        result.equity, result.initial_margin, result.maintenance_margin,
+        result.equity,
+        result.initial_margin,
+        result.maintenance_margin,
         tuple((u.underlying, u.loss, u.initial_margin, u.worst_scenario, u.pnl) for u in result.underlyings),
     )
 

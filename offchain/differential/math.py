@@ -52,9 +52,17 @@ def edge_values() -> list[int]:
     """Inputs at and around every boundary and branch of the library."""
     wad = C.WAD
     anchors = [
-        0, wad, -wad, INT256_MAX, INT256_MIN,
-        C.EXP_MAX_INPUT, C.EXP_ZERO_INPUT, C.WAD_SCALE_MAX, -C.WAD_SCALE_MAX,
-        C.CDF_CUTOFF, -C.CDF_CUTOFF,
+        0,
+        wad,
+        -wad,
+        INT256_MAX,
+        INT256_MIN,
+        C.EXP_MAX_INPUT,
+        C.EXP_ZERO_INPUT,
+        C.WAD_SCALE_MAX,
+        -C.WAD_SCALE_MAX,
+        C.CDF_CUTOFF,
+        -C.CDF_CUTOFF,
         78 * C.LN2_X96 * wad >> 96,  # expWad's shift changes direction at k = 78
     ]
     anchors += [((2 * k + 1) * C.LN2_X96 * wad) >> 97 for k in range(-62, 196, 7)]  # k rounding ties

@@ -41,8 +41,21 @@ W = 10**18
 DAY = 86_400
 NOW = 1_800_000_000
 BASE_SPOTS = (3_000, 60_000, 150)
-EXPIRY_OFFSETS = (1, 30, 3_600, 6 * 3_600, DAY, 7 * DAY, 30 * DAY - 1, 30 * DAY, 30 * DAY + 1, 90 * DAY,
-                  180 * DAY, 365 * DAY, 730 * DAY)
+EXPIRY_OFFSETS = (
+    1,
+    30,
+    3_600,
+    6 * 3_600,
+    DAY,
+    7 * DAY,
+    30 * DAY - 1,
+    30 * DAY,
+    30 * DAY + 1,
+    90 * DAY,
+    180 * DAY,
+    365 * DAY,
+    730 * DAY,
+)
 
 
 @dataclass(frozen=True)
@@ -88,7 +101,11 @@ def standard_batch() -> Batch:
     underlyings, strikes = [], []
     for u, base in enumerate(BASE_SPOTS):
         spot = base * W
-        underlyings.append(UnderlyingMarket(spot, 5 * 10**16, tuple(VolPoint(e, (50 + 10 * i + 5 * u) * 10**16) for i, e in enumerate(expiries))))
+        underlyings.append(
+            UnderlyingMarket(
+                spot, 5 * 10**16, tuple(VolPoint(e, (50 + 10 * i + 5 * u) * 10**16) for i, e in enumerate(expiries))
+            )
+        )
         unit = max(1, base // 100) * W
         strikes.append(tuple(sorted({max(unit, spot * k // 100 // unit * unit) for k in range(50, 205, 5)})))
     n = len(BASE_SPOTS)
@@ -121,7 +138,7 @@ def random_account(rng: random.Random, batch: Batch, max_options: int = 4) -> Po
     if roll < 0.1:
         cash = 0
     elif roll < 0.2:
-        cash = rng.randint(-10**6, 10**6) * W
+        cash = rng.randint(-(10**6), 10**6) * W
     else:
         cash = int(scale * rng.uniform(-0.3, 0.6))
     return Portfolio(max(-AMOUNT_MAX, min(AMOUNT_MAX, cash)), tuple(positions))
@@ -140,7 +157,9 @@ def book16(rng: random.Random, batch: Batch, distinct_strikes: bool = False) -> 
         key = (rng.choice(batch.expiries), strike, rng.random() < 0.5)
         series[key] = rng.choice((-1, 1)) * rng.randint(1, 100) * 10**17
     options = tuple(OptionPosition(e, c, k, n) for (e, k, c), n in sorted(series.items()))
-    position = UnderlyingPositions(u, rng.randint(0, 20) * W, rng.randint(-20, 20) * W, spot * rng.randint(90, 110) // 100, options)
+    position = UnderlyingPositions(
+        u, rng.randint(0, 20) * W, rng.randint(-20, 20) * W, spot * rng.randint(90, 110) // 100, options
+    )
     return Portfolio(rng.randint(0, 10**5) * spot // 100, (position,))
 
 
@@ -234,7 +253,11 @@ def _options(rng: random.Random, batch: Batch, u: int, count: int) -> tuple[Opti
     spot = batch.market.underlyings[u].spot
     series: dict[tuple[int, int, bool], int] = {}
     for _ in range(count):
-        strike = rng.choice(batch.strikes[u]) if rng.random() < 0.9 else max(1, spot * rng.randint(10**5, 3 * 10**6) // 10**6)
+        strike = (
+            rng.choice(batch.strikes[u])
+            if rng.random() < 0.9
+            else max(1, spot * rng.randint(10**5, 3 * 10**6) // 10**6)
+        )
         key = (rng.choice(batch.expiries), strike, rng.random() < 0.5)
         series[key] = series.get(key, 0) + _size(rng)
     return tuple(OptionPosition(e, c, k, n) for (e, k, c), n in sorted(series.items()) if n)

@@ -58,7 +58,11 @@ def random_portfolio(rng: random.Random, expiries: list[int], max_options: int =
         for _ in range(rng.randint(0, max_options // len(chosen))):
             key = (rng.choice(expiries), spot * rng.randint(50, 150) // 100, rng.random() < 0.5)
             series[key] = series.get(key, 0) + _size(rng)
-        options = tuple(OptionPosition(e, c, k, n) for (e, k, c), n in sorted(series.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])) if n)
+        options = tuple(
+            OptionPosition(e, c, k, n)
+            for (e, k, c), n in sorted(series.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2]))
+            if n
+        )
         balance = _size(rng) if rng.random() < 0.5 else 0
         perp = _size(rng) if rng.random() < 0.5 else 0
         positions.append(UnderlyingPositions(u, balance, perp, spot * rng.randint(90, 110) // 100, options))
@@ -67,12 +71,19 @@ def random_portfolio(rng: random.Random, expiries: list[int], max_options: int =
 
 def random_case(rng: random.Random, broken_share: float = 0.15) -> tuple[Portfolio, Market, RiskParams]:
     """A random (portfolio, market, params); ``broken_share`` of them violate one validation rule."""
-    expiries = sorted({NOW + rng.choice((1, 3600, DAY, 7 * DAY, 30 * DAY, 90 * DAY, 365 * DAY)) + rng.randint(0, 100) for _ in range(3)})
+    expiries = sorted(
+        {
+            NOW + rng.choice((1, 3600, DAY, 7 * DAY, 30 * DAY, 90 * DAY, 365 * DAY)) + rng.randint(0, 100)
+            for _ in range(3)
+        }
+    )
     case = (random_portfolio(rng, expiries), random_market(rng, expiries), random_params(rng))
     return _break(rng, *case) if rng.random() < broken_share else case
 
 
-def _break(rng: random.Random, portfolio: Portfolio, market: Market, params: RiskParams) -> tuple[Portfolio, Market, RiskParams]:
+def _break(
+    rng: random.Random, portfolio: Portfolio, market: Market, params: RiskParams
+) -> tuple[Portfolio, Market, RiskParams]:
     """Violate one rule the engine validates (each maps to a named error on both sides)."""
     pos = portfolio.positions[0]
     option = OptionPosition(NOW + DAY, True, SPOTS[pos.underlying], W)
@@ -83,14 +94,34 @@ def _break(rng: random.Random, portfolio: Portfolio, market: Market, params: Ris
         lambda: (_with_options(portfolio, (option, option)), market, params),
         lambda: (_with_options(portfolio, (replace(option, size=0),)), market, params),
         lambda: (_with_options(portfolio, (replace(option, expiry=NOW + 2 * DAY + 17),)), market, params),
-        lambda: (replace(portfolio, positions=portfolio.positions + (replace(pos, underlying=len(SPOTS) + rng.randint(0, 3)),)), market, params),
+        lambda: (
+            replace(
+                portfolio, positions=portfolio.positions + (replace(pos, underlying=len(SPOTS) + rng.randint(0, 3)),)
+            ),
+            market,
+            params,
+        ),
         lambda: (replace(portfolio, positions=(pos, pos)), market, params),
         lambda: (replace(portfolio, cash=rng.choice((1, -1)) * (10**36 + rng.randint(1, 10**40))), market, params),
-        lambda: (portfolio, market, replace(params, max_options=0) if any(p.options for p in portfolio.positions) else replace(params, mm_factor=0)),
+        lambda: (
+            portfolio,
+            market,
+            replace(params, max_options=0)
+            if any(p.options for p in portfolio.positions)
+            else replace(params, mm_factor=0),
+        ),
         lambda: (portfolio, market, replace(params, mm_factor=rng.choice((0, -W, W + 1)))),
         lambda: (portfolio, market, replace(params, grids=tuple(replace(g, haircut=W) for g in params.grids))),
-        lambda: (portfolio, market, replace(params, grids=tuple(replace(g, spot_shocks=g.spot_shocks + (W,)) for g in params.grids))),
-        lambda: (portfolio, market, replace(params, grids=tuple(replace(g, extended_shocks=(0,)) for g in params.grids))),
+        lambda: (
+            portfolio,
+            market,
+            replace(params, grids=tuple(replace(g, spot_shocks=g.spot_shocks + (W,)) for g in params.grids)),
+        ),
+        lambda: (
+            portfolio,
+            market,
+            replace(params, grids=tuple(replace(g, extended_shocks=(0,)) for g in params.grids)),
+        ),
         lambda: (portfolio, market, replace(params, correlation=(W,))),
         lambda: (portfolio, _with_market(market, u, spot=-rng.randint(0, W)), params),
         lambda: (portfolio, _with_market(market, u, rate=rng.choice((-1, W + 1))), params),
@@ -120,6 +151,10 @@ def _random_grid(rng: random.Random) -> GridParams:
     shocks = tuple(sorted({width * k // steps for k in range(-steps, steps + 1)}))
     extended = tuple(sorted({rng.choice((-1, 1)) * rng.randint(20, 90) * 10**16 for _ in range(rng.randint(0, 6))}))
     return GridParams(
-        spot_shocks=shocks, vol_down=rng.randint(0, 50) * 10**16, vol_up=rng.randint(0, 100) * 10**16,
-        extended_shocks=extended, dampener=rng.randint(10, 50) * 10**16, haircut=rng.randint(0, 50) * 10**16,
+        spot_shocks=shocks,
+        vol_down=rng.randint(0, 50) * 10**16,
+        vol_up=rng.randint(0, 100) * 10**16,
+        extended_shocks=extended,
+        dampener=rng.randint(10, 50) * 10**16,
+        haircut=rng.randint(0, 50) * 10**16,
     )

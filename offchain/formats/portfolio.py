@@ -149,7 +149,9 @@ def load(path: str | Path) -> PortfolioDocument:
 def loads(text: str) -> PortfolioDocument:
     """Parse a portfolio document from JSON text."""
     try:
-        data = json.loads(text, object_pairs_hook=_JSONObject.from_pairs, parse_float=Decimal, parse_constant=_reject_constant)
+        data = json.loads(
+            text, object_pairs_hook=_JSONObject.from_pairs, parse_float=Decimal, parse_constant=_reject_constant
+        )
     except json.JSONDecodeError as exc:
         raise InvalidJSONError("$", f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except _ConstantError as exc:
@@ -187,7 +189,10 @@ def _parse_market(data: object, path: str) -> tuple[tuple[str, ...], Market]:
         if not isinstance(symbol, str):
             raise WrongTypeError(f"{at}.symbol", f"expected a string, got {_kind(symbol)}")
         if not _SYMBOL.fullmatch(symbol):
-            raise BadSymbolError(f"{at}.symbol", f"{symbol!r} is not a symbol (1-32 of A-Z a-z 0-9 . _ -, starting with a letter or digit)")
+            raise BadSymbolError(
+                f"{at}.symbol",
+                f"{symbol!r} is not a symbol (1-32 of A-Z a-z 0-9 . _ -, starting with a letter or digit)",
+            )
         if symbol in symbols:
             raise DuplicateError(f"{at}.symbol", f"{symbol!r} is already underlying {symbols.index(symbol)}")
         symbols.append(symbol)
@@ -224,7 +229,8 @@ def _parse_portfolio(data: object, path: str, symbols: tuple[str, ...]) -> Portf
         if not raw and pos.underlying in seen:
             raise DuplicateError(
                 f"{at}.underlying",
-                f"{symbols[pos.underlying]} already has an entry at positions[{seen[pos.underlying]}]; put all its holdings in one entry",
+                f"{symbols[pos.underlying]} already has an entry at positions[{seen[pos.underlying]}];"
+                " put all its holdings in one entry",
             )
         seen[pos.underlying] = i
         positions.append(pos)
@@ -242,17 +248,21 @@ def _parse_position(data: object, path: str, symbols: tuple[str, ...], raw: bool
         perp = _object(obj["perp"], f"{path}.perp", required=("size", "entry"))
         perp_size = parse_amount(perp["size"], f"{path}.perp.size")
         perp_entry = parse_amount(perp["entry"], f"{path}.perp.entry")
-    options = [_parse_option(o, f"{path}.options[{j}]") for j, o in enumerate(_list(obj.get("options", []), f"{path}.options"))]
-    return UnderlyingPositions(underlying, balance, perp_size, perp_entry, tuple(options if raw else canonical_options(options)))
+    options = [
+        _parse_option(o, f"{path}.options[{j}]") for j, o in enumerate(_list(obj.get("options", []), f"{path}.options"))
+    ]
+    return UnderlyingPositions(
+        underlying, balance, perp_size, perp_entry, tuple(options if raw else canonical_options(options))
+    )
 
 
 def _parse_option(data: object, path: str) -> OptionPosition:
     obj = _object(data, path, required=("type", "strike", "expiry", "size"))
     kind = obj["type"]
     if not isinstance(kind, str):
-        raise WrongTypeError(f"{path}.type", f"expected \"call\" or \"put\", got {_kind(kind)}")
+        raise WrongTypeError(f"{path}.type", f'expected "call" or "put", got {_kind(kind)}')
     if kind not in OPTION_TYPES:
-        raise UnknownOptionTypeError(f"{path}.type", f"unknown option type {kind!r} (expected \"call\" or \"put\")")
+        raise UnknownOptionTypeError(f"{path}.type", f'unknown option type {kind!r} (expected "call" or "put")')
     return OptionPosition(
         expiry=parse_timestamp(obj["expiry"], f"{path}.expiry", UINT64_MAX),
         is_call=OPTION_TYPES[kind],
@@ -294,12 +304,19 @@ def _parse_params(data: object, path: str, symbols: tuple[str, ...]) -> RiskPara
     overrides = _object(obj.get("grids", {}), f"{path}.grids", any_keys=True)
     for symbol in overrides:
         if symbol not in symbols:
-            raise UnknownSymbolError(_key_path(f"{path}.grids", symbol), f"unknown underlying {symbol!r} (the market lists: {', '.join(symbols) or 'none'})")
+            raise UnknownSymbolError(
+                _key_path(f"{path}.grids", symbol),
+                f"unknown underlying {symbol!r} (the market lists: {', '.join(symbols) or 'none'})",
+            )
     grids = tuple(
         _parse_grid(overrides[s], _key_path(f"{path}.grids", s), base) if s in overrides else base for s in symbols
     )
     mm_factor = parse_amount(obj["mm_factor"], f"{path}.mm_factor") if "mm_factor" in obj else defaults.mm_factor
-    max_options = parse_integer(obj["max_options"], f"{path}.max_options", INT256_MIN, INT256_MAX) if "max_options" in obj else defaults.max_options
+    max_options = (
+        parse_integer(obj["max_options"], f"{path}.max_options", INT256_MIN, INT256_MAX)
+        if "max_options" in obj
+        else defaults.max_options
+    )
     correlation = _parse_correlation(obj.get("correlation"), f"{path}.correlation", symbols)
     return RiskParams(grids, mm_factor, correlation, max_options)
 
@@ -309,7 +326,9 @@ def _parse_grid(data: object, path: str, base: GridParams) -> GridParams:
     values: dict[str, Any] = {}
     for name, value in obj.items():
         if name in LIST_GRID_FIELDS:
-            values[name] = tuple(parse_amount(v, f"{path}.{name}[{i}]") for i, v in enumerate(_list(value, f"{path}.{name}")))
+            values[name] = tuple(
+                parse_amount(v, f"{path}.{name}[{i}]") for i, v in enumerate(_list(value, f"{path}.{name}"))
+            )
         else:
             values[name] = parse_amount(value, f"{path}.{name}")
     return GridParams(**{name: values.get(name, getattr(base, name)) for name in GRID_FIELDS})
@@ -329,17 +348,19 @@ def _parse_correlation(data: object, path: str, symbols: tuple[str, ...]) -> tup
                 raise MatrixShapeError(f"{path}[{i}]", f"expected {n} entries, got {len(row)}")
             matrix += [parse_amount(v, f"{path}[{i}][{j}]") for j, v in enumerate(row)]
         return tuple(matrix)
-    pairs = _object(data, path, any_keys=True, expected="a matrix (list of rows) or an object of \"A/B\" pairs")
+    pairs = _object(data, path, any_keys=True, expected='a matrix (list of rows) or an object of "A/B" pairs')
     rho = [[WAD] * n for _ in range(n)]
     seen: dict[tuple[int, int], str] = {}
     for key, value in pairs.items():
         at = _key_path(path, key)
         parts = key.split("/")
         if len(parts) != 2:
-            raise UnknownSymbolError(at, f"a pair is written \"A/B\" with two market symbols, got {key!r}")
+            raise UnknownSymbolError(at, f'a pair is written "A/B" with two market symbols, got {key!r}')
         for part in parts:
             if part not in symbols:
-                raise UnknownSymbolError(at, f"unknown underlying {part!r} (the market lists: {', '.join(symbols) or 'none'})")
+                raise UnknownSymbolError(
+                    at, f"unknown underlying {part!r} (the market lists: {', '.join(symbols) or 'none'})"
+                )
         i, j = symbols.index(parts[0]), symbols.index(parts[1])
         if i == j:
             raise DuplicateError(at, "the diagonal is always 1; name two different underlyings")
@@ -360,15 +381,18 @@ def parse_amount(value: object, path: str = "$") -> int:
     """An exact wad integer from ``"3000.5"``, ``"-2"``, ``"65%"``, ``"1.5e3"`` or a JSON integer
     (natural units: ``"1"`` is 10**18). Refuses anything not a whole number of wei, and floats."""
     if isinstance(value, bool) or value is None:
-        raise WrongTypeError(path, f"expected an amount (a decimal string like \"3000.5\"), got {_kind(value)}")
+        raise WrongTypeError(path, f'expected an amount (a decimal string like "3000.5"), got {_kind(value)}')
     if isinstance(value, int):
         result = value * WAD
     elif isinstance(value, (float, Decimal)):
-        raise WrongTypeError(path, f"JSON number {value} with a fraction or exponent: write amounts as strings for exactness, e.g. \"{value}\"")
+        raise WrongTypeError(
+            path,
+            f'JSON number {value} with a fraction or exponent: write amounts as strings for exactness, e.g. "{value}"',
+        )
     elif isinstance(value, str):
         match = _NUMBER.fullmatch(value)
         if match is None:
-            raise BadAmountError(path, f"{value!r} is not a decimal number (examples: \"3000.5\", \"-2\", \"65%\", \"3e-18\")")
+            raise BadAmountError(path, f'{value!r} is not a decimal number (examples: "3000.5", "-2", "65%", "3e-18")')
         sign, whole, frac, exponent, percent = match.groups()
         frac = frac or ""
         digits = int(whole + frac)
@@ -380,10 +404,12 @@ def parse_amount(value: object, path: str = "$") -> int:
         else:
             magnitude, remainder = divmod(digits, 10 ** (-shift))
             if remainder:
-                raise BadAmountError(path, f"{value!r} is not a whole number of wei (at most 18 decimals): refusing to round")
+                raise BadAmountError(
+                    path, f"{value!r} is not a whole number of wei (at most 18 decimals): refusing to round"
+                )
         result = -magnitude if sign == "-" else magnitude
     else:
-        raise WrongTypeError(path, f"expected an amount (a decimal string like \"3000.5\"), got {_kind(value)}")
+        raise WrongTypeError(path, f'expected an amount (a decimal string like "3000.5"), got {_kind(value)}')
     if not INT256_MIN <= result <= INT256_MAX:
         raise BadAmountError(path, f"{value!r} is outside the int256 range of wad amounts")
     return result
@@ -412,9 +438,11 @@ def parse_timestamp(value: object, path: str, high: int) -> int:
         try:
             instant = datetime.fromisoformat(value)
         except ValueError:
-            raise BadTimestampError(path, f"{value!r} is neither unix seconds nor an ISO-8601 instant like \"2026-06-26T08:00:00Z\"") from None
+            raise BadTimestampError(
+                path, f'{value!r} is neither unix seconds nor an ISO-8601 instant like "2026-06-26T08:00:00Z"'
+            ) from None
         if instant.tzinfo is None:
-            raise BadTimestampError(path, f"{value!r} has no UTC offset: append \"Z\" for UTC")
+            raise BadTimestampError(path, f'{value!r} has no UTC offset: append "Z" for UTC')
         if instant.microsecond:
             raise BadTimestampError(path, f"{value!r} has a fraction of a second: timestamps are whole seconds")
         seconds = int(instant.timestamp())
@@ -436,7 +464,11 @@ def timestamp_text(seconds: int) -> str | int:
 
 
 def to_document(
-    symbols: Iterable[str], portfolio: Portfolio, market: Market, params: RiskParams | None = None, description: str | None = None
+    symbols: Iterable[str],
+    portfolio: Portfolio,
+    market: Market,
+    params: RiskParams | None = None,
+    description: str | None = None,
 ) -> dict:
     """The public document for engine inputs (parsing it gives them back). Writes only parameters
     that differ from the defaults, and ``"raw": true`` when the portfolio is not canonical."""
@@ -484,7 +516,12 @@ def _position_doc(pos: UnderlyingPositions, symbols: tuple[str, ...]) -> dict:
         out["perp"] = {"size": amount_text(pos.perp_size), "entry": amount_text(pos.perp_entry)}
     if pos.options:
         out["options"] = [
-            {"type": "call" if o.is_call else "put", "strike": amount_text(o.strike), "expiry": timestamp_text(o.expiry), "size": amount_text(o.size)}
+            {
+                "type": "call" if o.is_call else "put",
+                "strike": amount_text(o.strike),
+                "expiry": timestamp_text(o.expiry),
+                "size": amount_text(o.size),
+            }
             for o in pos.options
         ]
     return out
@@ -524,11 +561,19 @@ def _correlation_doc(correlation: tuple[int, ...], symbols: tuple[str, ...]) -> 
     n = len(symbols)
     if len(correlation) != n * n:
         raise ValueError(f"a correlation of {len(correlation)} entries for {n} underlyings: not expressible")
-    at = lambda i, j: correlation[i * n + j]
+
+    def at(i: int, j: int) -> int:
+        return correlation[i * n + j]
+
     pairwise = all(at(i, i) == WAD for i in range(n)) and all(at(i, j) == at(j, i) for i in range(n) for j in range(n))
     if not pairwise:
         return [[amount_text(at(i, j)) for j in range(n)] for i in range(n)]
-    return {f"{symbols[i]}/{symbols[j]}": amount_text(at(i, j)) for i in range(n) for j in range(i + 1, n) if at(i, j) != WAD}
+    return {
+        f"{symbols[i]}/{symbols[j]}": amount_text(at(i, j))
+        for i in range(n)
+        for j in range(i + 1, n)
+        if at(i, j) != WAD
+    }
 
 
 def _is_canonical(portfolio: Portfolio, n_symbols: int) -> bool:

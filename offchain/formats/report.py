@@ -39,15 +39,23 @@ class Scenario:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "index": self.index, "spot_shock": str(self.spot_shock), "vol_shock": self.vol_shock,
-            "extended": self.extended, "weight": str(self.weight), "label": self.label,
+            "index": self.index,
+            "spot_shock": str(self.spot_shock),
+            "vol_shock": self.vol_shock,
+            "extended": self.extended,
+            "weight": str(self.weight),
+            "label": self.label,
         }
 
 
 def scenarios(grid: GridParams) -> list[Scenario]:
     """Every scenario of ``grid`` in engine order: each spot shock under vol down, none, up, then
     the extended shocks at unshocked vol."""
-    out = [Scenario(3 * k + v, shock, VOL_SHOCKS[v], False, WAD) for k, shock in enumerate(grid.spot_shocks) for v in range(3)]
+    out = [
+        Scenario(3 * k + v, shock, VOL_SHOCKS[v], False, WAD)
+        for k, shock in enumerate(grid.spot_shocks)
+        for v in range(3)
+    ]
     standard = len(out)
     for e, shock in enumerate(grid.extended_shocks):
         weight = grid.extended_weight(shock) if shock else WAD
@@ -64,8 +72,11 @@ def result_json(result: MarginResult) -> dict[str, Any]:
         "maintenance_margin": str(result.maintenance_margin),
         "underlyings": [
             {
-                "underlying": str(u.underlying), "loss": str(u.loss), "initial_margin": str(u.initial_margin),
-                "worst_scenario": str(u.worst_scenario), "pnl": [str(p) for p in u.pnl],
+                "underlying": str(u.underlying),
+                "loss": str(u.loss),
+                "initial_margin": str(u.initial_margin),
+                "worst_scenario": str(u.worst_scenario),
+                "pnl": [str(p) for p in u.pnl],
             }
             for u in result.underlyings
         ],
@@ -74,9 +85,17 @@ def result_json(result: MarginResult) -> dict[str, Any]:
 
 def result_from_json(data: dict[str, Any]) -> MarginResult:
     return MarginResult(
-        int(data["equity"]), int(data["initial_margin"]), int(data["maintenance_margin"]),
+        int(data["equity"]),
+        int(data["initial_margin"]),
+        int(data["maintenance_margin"]),
         tuple(
-            UnderlyingMargin(int(u["underlying"]), int(u["loss"]), int(u["initial_margin"]), int(u["worst_scenario"]), tuple(int(p) for p in u["pnl"]))
+            UnderlyingMargin(
+                int(u["underlying"]),
+                int(u["loss"]),
+                int(u["initial_margin"]),
+                int(u["worst_scenario"]),
+                tuple(int(p) for p in u["pnl"]),
+            )
             for u in data["underlyings"]
         ),
     )

@@ -35,8 +35,9 @@ Normal CDF: ``Phi(-t) = exp(-t^2/2) R(t)`` with ``R`` a [4/5] rational fitted fo
 (the coefficients below; fit error 1.14e-12 on [0, 9.5], and past 9.5 the tail itself is below
 1e-21). Measured absolute error of ``Phi`` against mpmath on 200,001 points in [-40, 40]: 1.15e-12;
 tests/test_screening.py re-measures it and asserts < ``CDF_ABS_ERROR`` = 2e-12. The buffer
-needs no more: four Horner steps fewer than a 1e-16 fit, about 15% of the pricing time. As in the engine, the two tails share one exponential,
-``K exp(-d2^2/2) = F exp(-d1^2/2)``, so a price costs one ``exp`` and two rationals, and the call
+needs no more: four Horner steps fewer than a 1e-16 fit, about 15% of the pricing time. As in the
+engine, the two tails share one exponential, ``K exp(-d2^2/2) = F exp(-d1^2/2)``, so a price costs
+one ``exp`` and two rationals, and the call
 is clamped to the no-arbitrage interval ``[max(F - K, 0), F]`` before discounting.
 
 Buffer (the guarantee)
@@ -193,8 +194,9 @@ def norm_cdf(x: np.ndarray) -> np.ndarray:
     return np.where(x >= 0, 1.0 - tail, tail)
 
 
-def black76(x: np.ndarray, forward: np.ndarray, strike: np.ndarray, s: np.ndarray, discount: np.ndarray,
-            is_call: np.ndarray) -> np.ndarray:
+def black76(
+    x: np.ndarray, forward: np.ndarray, strike: np.ndarray, s: np.ndarray, discount: np.ndarray, is_call: np.ndarray
+) -> np.ndarray:
     """Black-76 prices (broadcast arrays): x = ln(F/K), s = sigma sqrt(tau) >= 0, discount D.
 
     call = D (F H(d1) - K H(d2) + F e^(-d1^2/2) (sgn(d2) R(|d2|) - sgn(d1) R(|d1|))), clamped to
@@ -424,8 +426,10 @@ def _tables(packed: Packed, market: Market, params: RiskParams) -> _Tables:
         if underlying_ok[u]:
             spot[u] = um.spot / WAD
         haircut[u], lin[u], opt[u] = grid.haircut / WAD, grid.linear_add_on / WAD, grid.short_option_add_on / WAD
-        rows.append([(s, level, WAD) for s in grid.spot_shocks for level in (0, 1, 2)]
-                    + [(s, 1, grid.extended_weight(s)) for s in grid.extended_shocks])
+        rows.append(
+            [(s, level, WAD) for s in grid.spot_shocks for level in (0, 1, 2)]
+            + [(s, 1, grid.extended_weight(s)) for s in grid.extended_shocks]
+        )
     width = max((len(r) for r in rows), default=1)
     shock = np.zeros((max(n, 1), width))
     level = np.ones((max(n, 1), width), dtype=np.int64)
@@ -461,8 +465,11 @@ def _tables(packed: Packed, market: Market, params: RiskParams) -> _Tables:
         scaling = math.exp(power * math.log(TERM_SCALING_HORIZON / seconds))
         sigma = sigma_int / WAD
         root = math.sqrt(tau)
-        sst[g] = (max(0.0, sigma * (1.0 - grid.vol_down / WAD * scaling)) * root, sigma * root,
-                  sigma * (1.0 + grid.vol_up / WAD * scaling) * root)
+        sst[g] = (
+            max(0.0, sigma * (1.0 - grid.vol_down / WAD * scaling)) * root,
+            sigma * root,
+            sigma * (1.0 + grid.vol_up / WAD * scaling) * root,
+        )
         growth[g], discount[g] = math.exp(rate_tau), math.exp(-rate_tau)
         group_ok[g] = discount[g] >= _D_MIN and sst[g, 2] <= _S_MAX and math.isfinite(sst[g, 2])
 
@@ -470,13 +477,33 @@ def _tables(packed: Packed, market: Market, params: RiskParams) -> _Tables:
     if params.correlation:
         u_all = len(params.grids)
         full = np.array(params.correlation, dtype=np.float64).reshape(u_all, u_all) / WAD
-        correlation = full[:max(n, 1), :max(n, 1)] if n else full[:1, :1]
+        correlation = full[: max(n, 1), : max(n, 1)] if n else full[:1, :1]
     group_und = np.array(packed.group_underlying, dtype=np.int64)
     group_und = np.where((group_und >= 0) & (group_und < n), group_und, 0)
     log_shock = np.log1p(shock)
-    return _Tables(max(n, 1), underlying_ok, spot, haircut, lin, opt, shock, log_shock, 1.0 + shock,
-                   np.abs(log_shock).max(axis=1), 1.0 + shock.min(axis=1), 1.0 + shock.max(axis=1), level, weight,
-                   group_ok, group_und, growth, discount, sst, params.mm_factor / WAD, correlation)
+    return _Tables(
+        max(n, 1),
+        underlying_ok,
+        spot,
+        haircut,
+        lin,
+        opt,
+        shock,
+        log_shock,
+        1.0 + shock,
+        np.abs(log_shock).max(axis=1),
+        1.0 + shock.min(axis=1),
+        1.0 + shock.max(axis=1),
+        level,
+        weight,
+        group_ok,
+        group_und,
+        growth,
+        discount,
+        sst,
+        params.mm_factor / WAD,
+        correlation,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -501,7 +528,9 @@ class ScreenResult:
         return {CLASS_NAMES[c]: int(np.count_nonzero(self.classes == c)) for c in (SAFE, CHECK, UNDER)}
 
 
-def screen(accounts: list[Portfolio] | Packed, market: Market, params: RiskParams, *, rel_tol: float = REL_TOL) -> ScreenResult:
+def screen(
+    accounts: list[Portfolio] | Packed, market: Market, params: RiskParams, *, rel_tol: float = REL_TOL
+) -> ScreenResult:
     """Classify every account SAFE / CHECK / UNDER (module docstring); never SAFE if liquidatable.
 
     ``accounts`` is a list of portfolios or a :class:`Packed` batch (pack once, screen against many
@@ -523,8 +552,17 @@ def screen(accounts: list[Portfolio] | Packed, market: Market, params: RiskParam
     return ScreenResult(classes, equity, initial, maintenance, bound)
 
 
-def _screen_all(packed: Packed, market: Market, params: RiskParams, rel_tol: float, equity: np.ndarray,
-                initial: np.ndarray, maintenance: np.ndarray, bound: np.ndarray, classes: np.ndarray) -> None:
+def _screen_all(
+    packed: Packed,
+    market: Market,
+    params: RiskParams,
+    rel_tol: float,
+    equity: np.ndarray,
+    initial: np.ndarray,
+    maintenance: np.ndarray,
+    bound: np.ndarray,
+    classes: np.ndarray,
+) -> None:
     n_acc = packed.n_accounts
     tables = _tables(packed, market, params)
     account_ok = packed.structural_ok & (packed.option_count <= params.max_options)
@@ -554,9 +592,19 @@ def _chunk_end(packed: Packed, start: int) -> int:
     return min(max(stop, start + 1), start + _ACCOUNTS_PER_CHUNK, packed.n_accounts)
 
 
-def _screen_chunk(packed: Packed, t: _Tables, a0: int, a1: int, rel_tol: float, account_ok: np.ndarray,
-                  equity_out: np.ndarray, initial_out: np.ndarray, maintenance_out: np.ndarray,
-                  bound_out: np.ndarray, prices: tuple | None) -> None:
+def _screen_chunk(
+    packed: Packed,
+    t: _Tables,
+    a0: int,
+    a1: int,
+    rel_tol: float,
+    account_ok: np.ndarray,
+    equity_out: np.ndarray,
+    initial_out: np.ndarray,
+    maintenance_out: np.ndarray,
+    bound_out: np.ndarray,
+    prices: tuple | None,
+) -> None:
     b0, b1 = int(packed.account_start[a0]), int(packed.account_start[a1])
     o0, o1 = int(packed.book_start[b0]), int(packed.book_start[b1])
     n_acc = a1 - a0
@@ -566,7 +614,7 @@ def _screen_chunk(packed: Packed, t: _Tables, a0: int, a1: int, rel_tol: float, 
     book_und = np.where(bad_und, 0, book_und)
     bad_und |= ~t.underlying_ok[book_und]
     bal, perp, entry = packed.balance[b0:b1], packed.perp_size[b0:b1], packed.perp_entry[b0:b1]
-    starts = packed.book_start[b0:b1 + 1] - o0
+    starts = packed.book_start[b0 : b1 + 1] - o0
     lengths = np.diff(starts)
     size = packed.option_size[o0:o1]
     opt_book = np.repeat(np.arange(b1 - b0), lengths)
@@ -595,15 +643,15 @@ def _screen_chunk(packed: Packed, t: _Tables, a0: int, a1: int, rel_tol: float, 
     loss = np.maximum(0.0, -pnl.min(axis=1))
     per_book = np.zeros((4, n_books))
     if o1 > o0:
-        per_option = np.stack((size * base[local], np.maximum(-size, 0.0),
-                               abs_size * (2.0 * opt_fwd + strike[local]), abs_size + 1.0))
+        per_option = np.stack(
+            (size * base[local], np.maximum(-size, 0.0), abs_size * (2.0 * opt_fwd + strike[local]), abs_size + 1.0)
+        )
         per_book[:, nonempty] = np.add.reduceat(per_option, starts[:-1][nonempty], axis=1)
     option_value, short_units, option_notional, option_units = per_book
     add_on = t.linear_add_on[book_und] * np.abs(perp) * spot + t.option_add_on[book_und] * spot * short_units
     margin = loss + add_on
     haircut = t.haircut[book_und]
-    book_equity = (bal * spot * np.where(bal > 0, 1.0 - haircut, 1.0 + haircut)
-                   + perp * (spot - entry) + option_value)
+    book_equity = bal * spot * np.where(bal > 0, 1.0 - haircut, 1.0 + haircut) + perp * (spot - entry) + option_value
     notional = 2.0 * np.abs(bal) * spot + np.abs(perp) * (2.0 * spot + np.abs(entry)) + option_notional
     # A book without perp and options has margin exactly 0; one with nothing at all adds exactly 0.
     shocked = (perp != 0) | nonempty
@@ -620,8 +668,13 @@ def _screen_chunk(packed: Packed, t: _Tables, a0: int, a1: int, rel_tol: float, 
     cash = packed.cash[a0:a1]
     equity = cash + np.bincount(book_acct, weights=book_equity, minlength=n_acc)
     holds = np.bincount(book_acct, weights=held, minlength=n_acc) > 0
-    eq_err = np.where(holds, rel_tol * (np.abs(cash) + np.bincount(book_acct, weights=notional, minlength=n_acc))
-                      + np.bincount(book_acct, weights=absolute, minlength=n_acc) + ABS_UNIT, 0.0)
+    eq_err = np.where(
+        holds,
+        rel_tol * (np.abs(cash) + np.bincount(book_acct, weights=notional, minlength=n_acc))
+        + np.bincount(book_acct, weights=absolute, minlength=n_acc)
+        + ABS_UNIT,
+        0.0,
+    )
     margins = np.zeros((n_acc, t.n_underlyings))
     errors = np.zeros((n_acc, t.n_underlyings))
     margins[book_acct, book_und] = margin
@@ -650,14 +703,26 @@ def _price_used(packed: Packed, t: _Tables, used: np.ndarray) -> tuple:
     forward = t.spot[und] * t.growth[group]
     x0 = np.log(forward / strike)
     base, delta = _price_series(t, x0, forward, strike, packed.series_call[used], group, und)
-    in_domain = (t.group_ok[group] & (np.abs(x0) + t.max_log_shock[und] <= _X_MAX)
-                 & (forward * t.min_growth[und] >= _F_MIN) & (forward * t.max_growth[und] <= _F_MAX)
-                 & (forward >= _F_MIN) & (forward <= _F_MAX))
+    in_domain = (
+        t.group_ok[group]
+        & (np.abs(x0) + t.max_log_shock[und] <= _X_MAX)
+        & (forward * t.min_growth[und] >= _F_MIN)
+        & (forward * t.max_growth[und] <= _F_MAX)
+        & (forward >= _F_MIN)
+        & (forward <= _F_MAX)
+    )
     return base, delta, forward, strike, in_domain
 
 
-def _price_series(t: _Tables, x0: np.ndarray, forward: np.ndarray, strike: np.ndarray, is_call: np.ndarray,
-                  group: np.ndarray, und: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _price_series(
+    t: _Tables,
+    x0: np.ndarray,
+    forward: np.ndarray,
+    strike: np.ndarray,
+    is_call: np.ndarray,
+    group: np.ndarray,
+    und: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """Per series: price now (vol none) and price change at every scenario of its underlying, one
     underlying at a time (its scenario row broadcasts) in cache-sized blocks of series."""
     disc = t.discount[group]
@@ -670,9 +735,15 @@ def _price_series(t: _Tables, x0: np.ndarray, forward: np.ndarray, strike: np.nd
         members = np.flatnonzero(und == u)
         log_shock, growth, level = t.log_shock[u], t.growth_shock[u], t.vol_level[u]
         for r0 in range(0, len(members), rows):
-            r = members[r0:r0 + rows]
-            prices = black76(x0[r, None] + log_shock, forward[r, None] * growth, strike[r, None],
-                             sst[r][:, level], disc[r, None], is_call[r, None])
+            r = members[r0 : r0 + rows]
+            prices = black76(
+                x0[r, None] + log_shock,
+                forward[r, None] * growth,
+                strike[r, None],
+                sst[r][:, level],
+                disc[r, None],
+                is_call[r, None],
+            )
             prices -= base[r, None]
             delta[r] = prices
     return base, delta
@@ -707,8 +778,9 @@ class ConfirmedResult:
         return self.classes == UNDER
 
 
-def screen_and_confirm(portfolios: list[Portfolio], market: Market, params: RiskParams, *,
-                       processes: int = 1, packed: Packed | None = None) -> ConfirmedResult:
+def screen_and_confirm(
+    portfolios: list[Portfolio], market: Market, params: RiskParams, *, processes: int = 1, packed: Packed | None = None
+) -> ConfirmedResult:
     """:func:`screen`, then :func:`offchain.twins.margin.margin_of` on each CHECK account (``processes``
     worker processes if > 1): every account ends SAFE, UNDER or INVALID."""
     screened = screen(packed if packed is not None else portfolios, market, params)

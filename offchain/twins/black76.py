@@ -12,8 +12,8 @@ s = sigma * sqrt(T), discount factor D. With x = ln(F/K), d1 = x/s + s/2, d2 = d
     call = D (F N(d1) - K N(d2)),    put = call - D (F - K).
 
 Method: N(d) = H(d) - sgn(d) T(|d|) with T(t) = Phi(-t) = e^(-t^2/2) R(t), R a [6/7] rational
-fitted to R itself (the B76_R_* constants, |error| < 3.12e-14 on [0, 9.5]). Since K e^(-d2^2/2) = F e^(-d1^2/2), both tails share
-one exponential E = e^(-d1^2/2):
+fitted to R itself (the B76_R_* constants, |error| < 3.12e-14 on [0, 9.5]). Since
+K e^(-d2^2/2) = F e^(-d1^2/2), both tails share one exponential E = e^(-d1^2/2):
 
     call = F H(d1) - K H(d2) + F E (sgn(d2) R(|d2|) - sgn(d1) R(|d1|))    (times D),
 
@@ -31,24 +31,22 @@ after the discount and :func:`call_put_bounds` turns err into a guaranteed brack
 
 from __future__ import annotations
 
-from offchain.twins.intmath import sdiv, wrap_int256
 from offchain.twins.constants import (
     AMOUNT_MAX,
     B76_D_CUTOFF,
+    B76_ERR_FORWARD,
+    B76_ERR_STRIKE,
+    B76_ERR_WEI,
     B76_EXP_E0_X96,
     B76_EXP_E1_X96,
     B76_EXP_E2_X96,
     B76_EXP_O0_X96,
     B76_EXP_O1_X96,
     B76_EXP_O2_X96,
-    B76_ERR_FORWARD,
-    B76_ERR_STRIKE,
-    B76_ERR_WEI,
     B76_LOG_MONEYNESS_MAX,
     B76_PRICE_MAX,
     B76_Q32_HALF_WAD,
     B76_Q32_WAD,
-    B76_SIGMA_SQRT_T_MAX,
     B76_R_P0_X96,
     B76_R_P1_X160,
     B76_R_P2_X96,
@@ -64,6 +62,7 @@ from offchain.twins.constants import (
     B76_R_Q5_X96,
     B76_R_Q6_X160,
     B76_R_Q7_X96,
+    B76_SIGMA_SQRT_T_MAX,
     EXP_SCALE,
     INV_LN2_X96,
     LN2_X96,
@@ -80,11 +79,21 @@ from offchain.twins.errors import (
     GM_VolatilityOutOfRange,
 )
 from offchain.twins.fixedpoint import ln_wad
+from offchain.twins.intmath import sdiv, wrap_int256
 
 MODE_CALL, MODE_VALUE, MODE_BOUNDS = 2, 0, 1
 """_series_core modes: the first option's undiscounted call, the value sum, both sums."""
 
-__all__ = ["log_moneyness", "call_put", "call_put_bounds", "position_value", "series_value", "series_bounds", "price", "price_bounds"]
+__all__ = [
+    "log_moneyness",
+    "call_put",
+    "call_put_bounds",
+    "position_value",
+    "series_value",
+    "series_bounds",
+    "price",
+    "price_bounds",
+]
 
 
 def log_moneyness(forward: int, strike: int) -> int:
@@ -118,7 +127,9 @@ def call_put(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int, discount:
     )
 
 
-def call_put_bounds(ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int, discount: int) -> tuple[int, int, int, int]:
+def call_put_bounds(
+    ln_fk: int, forward: int, strike: int, sigma_sqrt_t: int, discount: int
+) -> tuple[int, int, int, int]:
     """(call_low, call_high, put_low, put_high): integers bracketing the true Black-76 prices.
 
     Inputs and errors as :func:`call_put`. Guarantee, when ln_fk is within
@@ -256,9 +267,10 @@ def _series_core(
     """The loop over options series[at:last] (4 ints each, at < last): the shared terms (forward,
     sigma_sqrt_t, discount) checked once, then per option its own range checks (ln_fk, strike, size);
     on a failure it stops with ``failed`` = the index of the option whose position_value would raise
-    (the first one for a shared term), else None. Per option the undiscounted call c (Q32 wei, :func:`_undiscounted_call`), and MODE_CALL: low = c of
-    the first option; MODE_VALUE / MODE_BOUNDS: low = sum of size * (the end against the holder),
-    for MODE_BOUNDS high = sum of size * (the end against a holder of -size), in wei * wad."""
+    (the first one for a shared term), else None. Per option the undiscounted call c (Q32 wei,
+    :func:`_undiscounted_call`), and MODE_CALL: low = c of the first option; MODE_VALUE / MODE_BOUNDS:
+    low = sum of size * (the end against the holder), for MODE_BOUNDS high = sum of size * (the end
+    against a holder of -size), in wei * wad."""
     if not (0 < forward <= B76_PRICE_MAX and 0 <= sigma_sqrt_t <= B76_SIGMA_SQRT_T_MAX and 0 < discount <= WAD):
         return 0, 0, at
     low = high = 0
@@ -367,7 +379,11 @@ def _band_term(call_q: int, forward: int, strike: int, sigma_sqrt_t: int, discou
     (Q32 wei), minus F - K for a put, discounted rounding outward."""
     parity = (forward - strike) << 32
     lowest = parity if parity > 0 else 0
-    err = ((forward * B76_ERR_FORWARD + strike * B76_ERR_STRIKE) << 32) // WAD + (B76_ERR_WEI << 32) if sigma_sqrt_t else 0
+    err = (
+        ((forward * B76_ERR_FORWARD + strike * B76_ERR_STRIKE) << 32) // WAD + (B76_ERR_WEI << 32)
+        if sigma_sqrt_t
+        else 0
+    )
     shift = parity * is_put
     if size > 0:
         band = max(min(call_q, forward << 32) - err, lowest)

@@ -163,7 +163,9 @@ B76_LOG_MONEYNESS_TOLERANCE = 4
 """Black76 bounds hold when the given ln(F/K) is within this many wei of the true one."""
 
 B76_ERR_FORWARD = 78836
-"""Black76 error bound, wei per 1e18 of forward: the R fit (twice, 25% margin), E's [5/5] Padé (1e-15), 2 (Q64 ratios, truncation)."""
+"""Black76 error bound, wei per 1e18 of forward: the R fit (twice, 25% margin), E's [5/5] Padé (1e-15), 2 (Q64 ratios,
+truncation).
+"""
 
 B76_ERR_STRIKE = 10
 """Black76 error bound, wei per 1e18 of strike: 2 * B76_LOG_MONEYNESS_TOLERANCE + 2 (fit, cutoff)."""

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from math import isqrt
 
-from offchain.twins.intmath import INT256_MAX, INT256_MIN, sdiv
 from offchain.twins.constants import (
     CDF_CUTOFF,
     CDF_P0_X96,
@@ -64,9 +63,9 @@ from offchain.twins.constants import (
     LN_WAD_X96,
     POW5_18,
     SQRT2_X96,
-    WAD_SCALE_MAX,
     SQRT_WAD,
     WAD,
+    WAD_SCALE_MAX,
 )
 from offchain.twins.errors import (
     GM_DivWadByZero,
@@ -76,6 +75,7 @@ from offchain.twins.errors import (
     GM_MulWadOverflow,
     GM_SqrtUndefined,
 )
+from offchain.twins.intmath import INT256_MAX, INT256_MIN, sdiv
 
 __all__ = [
     "mul_wad_down",
@@ -145,8 +145,12 @@ def ln_wad(x: int) -> int:
     centre = 1 << (96 + big)
     s = sdiv((m - centre) << 96, m + centre)
     z = (s * s) >> 96
-    num = LN_P0_X96 + ((z * (LN_P1_X96 + ((z * (LN_P2_X96 + ((z * (LN_P3_X96 + ((z * LN_P4_X96) >> 96))) >> 96))) >> 96))) >> 96)
-    den = LN_Q0_X96 + ((z * (LN_Q1_X96 + ((z * (LN_Q2_X96 + ((z * (LN_Q3_X96 + ((z * LN_Q4_X96) >> 96))) >> 96))) >> 96))) >> 96)
+    num = LN_P0_X96 + (
+        (z * (LN_P1_X96 + ((z * (LN_P2_X96 + ((z * (LN_P3_X96 + ((z * LN_P4_X96) >> 96))) >> 96))) >> 96))) >> 96
+    )
+    den = LN_Q0_X96 + (
+        (z * (LN_Q1_X96 + ((z * (LN_Q2_X96 + ((z * (LN_Q3_X96 + ((z * LN_Q4_X96) >> 96))) >> 96))) >> 96))) >> 96
+    )
     ln96 = (e + big) * LN2_X96 + 2 * sdiv(s * num, den) - LN_WAD_X96
     return (ln96 * POW5_18) >> 78
 

@@ -46,8 +46,8 @@ from offchain.twins.errors import (
 from offchain.twins.fixedpoint import exp_wad, ln_wad, mul_wad_down, mul_wad_up, sqrt_wad
 from offchain.twins.types import (
     GridParams,
-    Market,
     MarginResult,
+    Market,
     OptionPosition,
     Portfolio,
     RiskParams,
@@ -79,7 +79,9 @@ def margin_of(portfolio: Portfolio, market: Market, params: RiskParams) -> Margi
     return MarginResult(equity, initial, mul_wad_up(params.mm_factor, initial), tuple(details))
 
 
-def shortfall_witness(portfolio: Portfolio, market: Market, params: RiskParams, witness: tuple[int, ...]) -> tuple[int, int]:
+def shortfall_witness(
+    portfolio: Portfolio, market: Market, params: RiskParams, witness: tuple[int, ...]
+) -> tuple[int, int]:
     """(equity, MM lower bound) from one scenario per position entry (``witness[i]`` for positions[i]).
 
     The bound never exceeds ``margin_of(...).maintenance_margin``; if it exceeds the equity the
@@ -310,7 +312,9 @@ def _validate_underlying(pos: UnderlyingPositions, um: UnderlyingMarket, now: in
     last_expiry, last_is_call, last_strike = 0, False, 0
     for index in range(len(pos.options)):
         expiry, is_call, strike, size = _option(pos.options, index)
-        if size == 0 or (index > 0 and not _series_after(expiry, strike, is_call, last_expiry, last_strike, last_is_call)):
+        if size == 0 or (
+            index > 0 and not _series_after(expiry, strike, is_call, last_expiry, last_strike, last_is_call)
+        ):
             raise GM_OptionsNotCanonical(pos.underlying, index)
         if expiry <= now:
             raise GM_OptionExpired(pos.underlying, expiry, now)
@@ -360,7 +364,9 @@ def _check_amount(amount: int) -> None:
         raise GM_AmountOutOfRange(amount)
 
 
-def _series_after(expiry: int, strike: int, is_call: bool, last_expiry: int, last_strike: int, last_is_call: bool) -> bool:
+def _series_after(
+    expiry: int, strike: int, is_call: bool, last_expiry: int, last_strike: int, last_is_call: bool
+) -> bool:
     """Strictly after in (expiry, strike, is_call) order, puts before calls."""
     return (expiry, strike, is_call) > (last_expiry, last_strike, last_is_call)
 

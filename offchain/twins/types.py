@@ -110,8 +110,16 @@ class GridParams:
 
     def as_abi(self) -> tuple:
         return (
-            list(self.spot_shocks), self.vol_down, self.vol_up, self.term_power_short, self.term_power_long,
-            list(self.extended_shocks), self.dampener, self.haircut, self.linear_add_on, self.short_option_add_on,
+            list(self.spot_shocks),
+            self.vol_down,
+            self.vol_up,
+            self.term_power_short,
+            self.term_power_long,
+            list(self.extended_shocks),
+            self.dampener,
+            self.haircut,
+            self.linear_add_on,
+            self.short_option_add_on,
         )
 
 

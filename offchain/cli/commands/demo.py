@@ -88,8 +88,11 @@ def example_books(directory: Traversable | None = None) -> list[tuple[str, Portf
     """(name, document) of every ``*.json`` book in ``directory`` (default :data:`EXAMPLES`), by name;
     CliError when there is none (a broken install)."""
     directory = EXAMPLES if directory is None else directory
-    entries = sorted((e for e in directory.iterdir() if e.name.endswith(".json")), key=lambda e: e.name) \
-        if directory.is_dir() else []
+    entries = (
+        sorted((e for e in directory.iterdir() if e.name.endswith(".json")), key=lambda e: e.name)
+        if directory.is_dir()
+        else []
+    )
     if not entries:
         raise CliError(f"no example books (*.json) in {directory}: the package is installed without its data")
     log.info("example books: %s", ", ".join(e.name for e in entries))
@@ -106,18 +109,41 @@ def _value_books(w3: Web3, books: list[tuple[str, PortfolioDocument]]) -> list[B
         onchain = result_from_abi(call.call())
         offchain = margin_of(portfolio, market, params)
         options = sum(len(p.options) for p in portfolio.positions)
-        rows.append(BookRow(name, options, offchain.equity, offchain.maintenance_margin, offchain.liquidatable,
-                            call.estimate_gas(), onchain == offchain))
+        rows.append(
+            BookRow(
+                name,
+                options,
+                offchain.equity,
+                offchain.maintenance_margin,
+                offchain.liquidatable,
+                call.estimate_gas(),
+                onchain == offchain,
+            )
+        )
         log.debug("%s: gas %d, equal %s", name, rows[-1].gas, rows[-1].equal)
     return rows
 
 
 def _books_table(rows: list[BookRow]) -> Table:
     table = Table(title="MarginEngine.marginOfWithParams on docs/examples: off-chain = on-chain")
-    for name, justify in (("book", "left"), ("options", "right"), ("equity", "right"), ("MM", "right"),
-                          ("liquidatable", "center"), ("gas", "right"), ("equal", "center")):
+    for name, justify in (
+        ("book", "left"),
+        ("options", "right"),
+        ("equity", "right"),
+        ("MM", "right"),
+        ("liquidatable", "center"),
+        ("gas", "right"),
+        ("equal", "center"),
+    ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for row in rows:
-        table.add_row(row.name, str(row.options), amount_text(row.equity), amount_text(row.maintenance_margin),
-                      "yes" if row.liquidatable else "no", f"{row.gas:,}", equal_cell(row.equal))
+        table.add_row(
+            row.name,
+            str(row.options),
+            amount_text(row.equity),
+            amount_text(row.maintenance_margin),
+            "yes" if row.liquidatable else "no",
+            f"{row.gas:,}",
+            equal_cell(row.equal),
+        )
     return table

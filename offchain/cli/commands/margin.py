@@ -46,7 +46,9 @@ log = logging.getLogger("gridmargin.margin")
 @json_option
 @click.option("--onchain", is_flag=True, help="Also evaluate MarginEvaluator.marginOf on a chain and check equality.")
 @click.option(
-    "--engine", default=None, metavar="ADDRESS",
+    "--engine",
+    default=None,
+    metavar="ADDRESS",
     help="Value at a deployed MarginEngine's risk parameters and feeds instead of the file's market and "
     "parameters (needs --rpc-url or ETH_RPC_URL): the off-chain twin and marginOfFromFeeds, one block.",
 )
@@ -85,8 +87,14 @@ def _report(doc: PortfolioDocument, off: Outcome, on: Outcome | None, agree: boo
     return out
 
 
-def _print_tables(portfolio: str, doc: PortfolioDocument, offchain: MarginResult, onchain: MarginResult | None,
-                  onchain_label: str, agree: bool) -> None:
+def _print_tables(
+    portfolio: str,
+    doc: PortfolioDocument,
+    offchain: MarginResult,
+    onchain: MarginResult | None,
+    onchain_label: str,
+    agree: bool,
+) -> None:
     console.print(f"[bold]{portfolio}[/bold]" + (f": {doc.description}" if doc.description else ""))
     console.print(_summary_table(offchain, onchain, onchain_label))
     console.print(_detail_table(doc, offchain, onchain))
@@ -142,8 +150,11 @@ def _engine_outcomes(
             off = _outcome(lambda: margin_of(portfolio, market, params))
         else:
             off = inputs
-        on = _outcome(lambda: result_from_abi(
-            contract.functions.marginOfFromFeeds(portfolio.as_abi()).call(block_identifier=block)))
+        on = _outcome(
+            lambda: result_from_abi(
+                contract.functions.marginOfFromFeeds(portfolio.as_abi()).call(block_identifier=block)
+            )
+        )
     except (ChainError, Web3Exception, ValueError) as exc:
         raise CliError(f"chain error: {type(exc).__name__}: {exc}") from None
     return doc, off, on
@@ -192,8 +203,11 @@ def _detail_table(doc: PortfolioDocument, offchain: MarginResult, onchain: Margi
     for u in offchain.underlyings:
         scenario = scenarios(doc.params.grids[u.underlying])[u.worst_scenario]
         cells = [
-            f"{doc.symbol(u.underlying)} ({u.underlying})", amount_text(u.loss), amount_text(u.initial_margin - u.loss),
-            amount_text(u.initial_margin), f"#{u.worst_scenario}: {scenario.label}",
+            f"{doc.symbol(u.underlying)} ({u.underlying})",
+            amount_text(u.loss),
+            amount_text(u.initial_margin - u.loss),
+            amount_text(u.initial_margin),
+            f"#{u.worst_scenario}: {scenario.label}",
         ]
         if onchain is not None:
             cells.append(equal_cell(on_by_index.get(u.underlying) == u))

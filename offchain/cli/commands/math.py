@@ -67,8 +67,13 @@ def _wad_cell(outcome: Outcome) -> str:
 def comparison_json(c: Comparison) -> dict:
     """One call as JSON: arguments and values as decimal strings, errors by name and arguments."""
     return {
-        "function": c.function.name, "args": [str(a) for a in c.args], "offchain": _side_json(c.offchain),
-        "onchain": _side_json(c.onchain), "equal": c.agree, "call_gas": c.call_gas, "internal_gas": c.internal_gas,
+        "function": c.function.name,
+        "args": [str(a) for a in c.args],
+        "offchain": _side_json(c.offchain),
+        "onchain": _side_json(c.onchain),
+        "equal": c.agree,
+        "call_gas": c.call_gas,
+        "internal_gas": c.internal_gas,
     }
 
 
@@ -90,7 +95,9 @@ def _comparison_card(c: Comparison) -> Table:
 
 def _cells(c: Comparison) -> tuple[str, ...]:
     return (
-        _outcome_cell(c.offchain), _outcome_cell(c.onchain), equal_cell(c.agree),
+        _outcome_cell(c.offchain),
+        _outcome_cell(c.onchain),
+        equal_cell(c.agree),
         str(c.call_gas) if c.call_gas is not None else "-",
         str(c.internal_gas) if c.internal_gas is not None else "-",
     )

@@ -25,9 +25,14 @@ log = logging.getLogger("gridmargin.scenarios")
 
 @click.command("scenarios", short_help="Every scenario's P&L of a book (risk vector).")
 @click.argument("portfolio", type=click.Path(exists=True, dir_okay=False))
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Also write a heatmap of the risk vectors to this file; its extension names the format "
-              "(png, pdf, svg, ...); without one, PNG to the name plus .png.")
+@click.option(
+    "--plot",
+    "plot_path",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Also write a heatmap of the risk vectors to this file; its extension names the format "
+    "(png, pdf, svg, ...); without one, PNG to the name plus .png.",
+)
 @json_option
 @verbose_option
 def scenarios_command(portfolio: str, plot_path: str | None, as_json: bool) -> None:
@@ -68,8 +73,11 @@ def _plot_file(plot_path: str) -> Path:
 
 def _underlying_json(doc: PortfolioDocument, u: UnderlyingMargin) -> dict[str, object]:
     return {
-        "underlying": str(u.underlying), "symbol": doc.symbol(u.underlying), "loss": str(u.loss),
-        "initial_margin": str(u.initial_margin), "worst_scenario": str(u.worst_scenario),
+        "underlying": str(u.underlying),
+        "symbol": doc.symbol(u.underlying),
+        "loss": str(u.loss),
+        "initial_margin": str(u.initial_margin),
+        "worst_scenario": str(u.worst_scenario),
         "scenarios": [dict(s.as_json(), pnl=str(u.pnl[s.index])) for s in scenarios(doc.params.grids[u.underlying])],
     }
 
