@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Gas and accuracy of Black76 (contracts/libraries/Black76.sol = offchain/black76.py).
+"""Gas and accuracy of Black76 (contracts/libraries/Black76.sol = offchain/twins/black76.py).
 
 Gas: marginal cost of one evaluation per (strike, scenario) pair, measured on the EVM by
 Black76GasHarness: lnWad of each scenario forward and each strike once (outside the timed loops),

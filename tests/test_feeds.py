@@ -1,4 +1,4 @@
-"""The market-data layer: FeedReader.sol and offchain/feeds.py are exact twins; VolFeed and the
+"""The market-data layer: FeedReader.sol and offchain/twins/feeds.py are exact twins; VolFeed and the
 mock aggregator behave as documented; the web3 readers return what the contract returns.
 
 Pure logic (normalizeSpot, checkVol): differential EVM vs Python over every edge, seeded random

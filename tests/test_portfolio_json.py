@@ -1,4 +1,4 @@
-"""The public portfolio format (offchain/portfolio_json.py, docs/portfolio-format.md): exact amounts,
+"""The public portfolio format (offchain/formats/portfolio.py, docs/portfolio-format.md): exact amounts,
 timestamps, canonicalisation, defaults, every format error with its JSON path, and the writer."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Screening (offchain/screening.py) against the exact engine (offchain.twins.margin.margin_of).
+"""Screening (offchain/screening/) against the exact engine (offchain.twins.margin.margin_of).
 
 The main test screens >= 100,000 random accounts in 48 batches (one market and parameter set per
 batch) and runs ``margin_of`` on every one of them (two worker processes): no liquidatable account

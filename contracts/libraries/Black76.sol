@@ -8,7 +8,7 @@ import {FixedPointMath} from "./FixedPointMath.sol";
 /// @title Black76
 /// @notice Black-76 call and put prices in wad, a bracket guaranteed to contain the true prices, and
 ///         the log-moneyness the margin engine shares across scenarios. docs/black76.md has the details.
-/// @dev Exact twin: `offchain/black76.py` returns the same integers and raises the same errors (name
+/// @dev Exact twin: `offchain/twins/black76.py` returns the same integers and raises the same errors (name
 ///      and arguments); functions appear in the same order there.
 ///
 ///      Model (wad, 1e18 = 1.0): forward F, strike K, s = sigma * sqrt(T), discount factor D,

@@ -23,7 +23,7 @@ uint8 constant MAX_FEED_DECIMALS = 36;
 /// @title FeedReader
 /// @notice Checked reads of the market data the margin engine needs: spot from a Chainlink
 ///         AggregatorV3Interface feed and implied volatility from an IVolFeed, both as wad.
-/// @dev Exact twin: `offchain/feeds.py` (same functions, same order, same errors and arguments).
+/// @dev Exact twin: `offchain/twins/feeds.py` (same functions, same order, same errors and arguments).
 ///      `readSpot` / `readVol` do the external calls and hand the raw values to the pure
 ///      `normalizeSpot` / `checkVol`, which hold all the logic; the Python twin of those takes the
 ///      raw values directly. `nowTs` is a parameter (not `block.timestamp`) so the engine can value

@@ -6,7 +6,7 @@ import "./Errors.sol";
 
 /// @title FixedPointMath
 /// @notice Signed wad (1e18) fixed-point arithmetic and the transcendental functions Black-76 needs.
-/// @dev Exact twin: `offchain/fixedpoint.py` returns the same integer and raises the same error
+/// @dev Exact twin: `offchain/twins/fixedpoint.py` returns the same integer and raises the same error
 ///      (name and arguments) for every int256 input. Functions appear in the same order there.
 ///      Rounding: `*Down` rounds toward negative infinity and `*Up` toward positive infinity, so a
 ///      caller rounds liabilities up and assets down by picking the name. Transcendental functions

@@ -3,7 +3,7 @@
 branch, and a 60-digit mpmath reference that keeps the rational part of each price exact.
 
 Calldata is built and decoded by hand (every argument and result is an int256), as in
-``tests/differential.py``.
+``offchain/differential/math.py``.
 """
 
 from __future__ import annotations

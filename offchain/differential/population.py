@@ -1,8 +1,8 @@
-"""Random account populations for the screening tests and benchmark (offchain/screening.py).
+"""Random account populations for the screening tests and benchmark (offchain/screening/).
 
 Screening evaluates many accounts under one market and one parameter set, so populations come in
 **batches**: a random ``Market`` (spots, vols, rates and expiries varied around the defaults of
-tests/portfolios.py, including 1-second and 2-year expiries, zero and extreme vols), random
+offchain/differential/portfolios.py, including 1-second and 2-year expiries, zero and extreme vols), random
 ``RiskParams`` (default or random grids, term powers, add-ons, haircuts, MM factor, correlation or
 not) and a listed strike grid per underlying, then many accounts drawn from it:
 

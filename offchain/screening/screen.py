@@ -149,7 +149,7 @@ AGG_REL = 1e-12
 CDF_ABS_ERROR = 2e-12
 """Asserted bound on |norm_cdf(x) - Phi(x)| (measured: 1.15e-12)."""
 
-# Black-76 input domain, with margins (docs/model.md section 4, offchain/black76.py).
+# Black-76 input domain, with margins (docs/model.md section 4, offchain/twins/black76.py).
 _X_MAX, _S_MAX, _F_MIN, _F_MAX, _D_MIN = 99.0, 99.0, 1e-9, 0.99 * B76_PRICE_MAX / WAD, 1e-6
 _S_TINY = 1e-300  # sigma sqrt(tau) = 0 is priced as this (intrinsic value, see black76)
 _T_CLAMP = 60.0  # |d| beyond this: the tail term is below exp(-1800); clamping keeps the rational finite
