@@ -4,10 +4,12 @@ The main test screens >= 100,000 random accounts in 48 batches (one market and p
 batch) and runs ``margin_of`` on every one of them (two worker processes): no liquidatable account
 may be SAFE, every UNDER account must be liquidatable, every account the engine rejects must be
 CHECK, and every float estimate must lie within its bound. Accounts are mostly small books (0-4
-options: the exact engine costs ~0.45 ms per option) plus 16-option books, invalid accounts and
-accounts whose cash is tuned so that the exact ``equity - MM`` is within 1 wei of zero or
-+-10^U(-14, -2) of the account's scale. GRIDMARGIN_SCREEN_BATCHES scales the population (48 by
-default; 2,100 accounts per batch).
+options: the exact engine costs ~0.45 ms per option) plus 16-option books, invalid accounts,
+accounts with amounts up to AMOUNT_MAX (around the correlated aggregation's overflow) and accounts
+whose cash is tuned so that the exact ``equity - MM`` is within 1 wei of zero or +-10^U(-14, -2) of
+the account's scale; and one batch in twelve more with one underlying priced near the wei.
+GRIDMARGIN_SCREEN_BATCHES scales the population (48 by default; 2,110 accounts per batch, 500 per
+wei-scale batch).
 """
 
 from __future__ import annotations
@@ -22,17 +24,22 @@ import numpy as np
 import pytest
 
 from offchain.differential.population import (
+    NOW,
     Batch,
     W,
     book16,
     boundary_offset,
     exact_outcomes,
+    huge_account,
     invalid_account,
     random_account,
     random_batch,
     tune_to_boundary,
+    wei_scale_account,
+    wei_scale_batch,
 )
 from offchain.screening.screen import (
+    AGGREGATE_MARGIN_MAX,
     CDF_ABS_ERROR,
     CHECK,
     INVALID,
@@ -45,13 +52,15 @@ from offchain.screening.screen import (
     screen_and_confirm,
 )
 from offchain.twins.black76 import call_put_bounds, log_moneyness
+from offchain.twins.errors import GM_MulWadOverflow
 from offchain.twins.exceptions import ContractError
 from offchain.twins.margin import margin_of
-from offchain.twins.types import GridParams, Portfolio, RiskParams, UnderlyingPositions
+from offchain.twins.types import GridParams, Market, Portfolio, RiskParams, UnderlyingMarket, UnderlyingPositions
 
 N_BATCHES = int(os.environ.get("GRIDMARGIN_SCREEN_BATCHES", "48"))
 RANDOM_PER_BATCH, BOOK16_PER_BATCH, INVALID_PER_BATCH, BOUNDARY_PER_BATCH = 1_965, 10, 10, 115
-NATURAL, BIG, BROKEN, TUNED = "natural", "book16", "invalid", "boundary"
+HUGE_PER_BATCH, WEI_BATCHES, WEI_PER_BATCH = 10, max(1, N_BATCHES // 12), 500
+NATURAL, BIG, BROKEN, TUNED, HUGE, WEI = "natural", "book16", "invalid", "boundary", "huge", "wei"
 
 
 class Population:
@@ -71,6 +80,11 @@ class Population:
                 (b, book16(rng, batch, distinct_strikes=rng.random() < 0.3), BIG) for _ in range(BOOK16_PER_BATCH)
             ]
             first += [(b, invalid_account(rng, batch), BROKEN) for _ in range(INVALID_PER_BATCH)]
+            first += [(b, huge_account(rng, batch), HUGE) for _ in range(HUGE_PER_BATCH)]
+        for _ in range(WEI_BATCHES):
+            batch = wei_scale_batch(rng)
+            first += [(len(self.batches), wei_scale_account(rng, batch), WEI) for _ in range(WEI_PER_BATCH)]
+            self.batches.append(batch)
         start = time.perf_counter()
         outcomes = exact_outcomes(self.batches, [(b, p) for b, p, _ in first])
         # Boundary accounts: natural accounts with positions, cash moved onto the exact boundary.
@@ -125,6 +139,12 @@ def test_population_is_large_and_varied(population: Population) -> None:
     liquidatable = sum(isinstance(o, tuple) and o[0] < o[1] for o in population.outcomes)
     assert errors >= N_BATCHES * INVALID_PER_BATCH  # every mutation is rejected, plus TooManyPositions
     assert 0.2 < liquidatable / len(population.items) < 0.8
+    huge = [o for o, kind in zip(population.outcomes, population.kind) if kind == HUGE]
+    assert sum(isinstance(o, GM_MulWadOverflow) for o in huge) >= len(huge) // 10  # the overflow family
+    assert sum(isinstance(o, tuple) for o in huge) >= len(huge) // 4  # and its valid neighbours
+    assert sum(
+        isinstance(o, tuple) and o[1] > 10**18 for kind, o in zip(population.kind, population.outcomes) if kind == WEI
+    )
 
 
 def test_boundary_accounts_sit_where_tuned(population: Population) -> None:
@@ -135,7 +155,7 @@ def test_boundary_accounts_sit_where_tuned(population: Population) -> None:
 
 def test_no_miss_and_every_under_is_liquidatable(population: Population, record_property) -> None:
     misses, false_under, unchecked_errors, outside = [], [], [], []
-    ratio = ratio_large = 0.0
+    ratio = {"all": 0.0, "mm_above_1e-6": 0.0, "wei_scale_mm_above_1e-6": 0.0}
     for i, outcome in enumerate(population.outcomes):
         c = population.classes[i]
         if isinstance(outcome, ContractError):
@@ -155,14 +175,17 @@ def test_no_miss_and_every_under_is_liquidatable(population: Population, record_
             err = abs(population.equity[i] - equity) + abs(population.mm[i] - mm)
             if err > population.bound[i]:
                 outside.append(i)
-            else:
-                ratio = max(ratio, err / population.bound[i])
-                if mm > 1e-6:  # away from the wei quantum of the correlated square root
-                    ratio_large = max(ratio_large, err / population.bound[i])
+                continue
+            share = err / population.bound[i]
+            ratio["all"] = max(ratio["all"], share)
+            if mm > 1e-6:  # away from the wei quantum of the correlated square root
+                key = "wei_scale_mm_above_1e-6" if population.kind[i] == WEI else "mm_above_1e-6"
+                ratio[key] = max(ratio[key], share)
     n = len(population.items)
     check = population.classes == CHECK
     valid = np.array([isinstance(o, tuple) for o in population.outcomes])
     natural = valid & np.isin(population.kind, (NATURAL, BIG))
+    regular = np.isin(population.kind, (NATURAL, BIG, BROKEN, TUNED))
     tuned = population.kind == TUNED
     near = population.within_wei
     summary = {
@@ -171,11 +194,12 @@ def test_no_miss_and_every_under_is_liquidatable(population: Population, record_
         "false_under": len(false_under),
         "engine_errors_not_check": len(unchecked_errors),
         "estimates_outside_bound": len(outside),
-        "max_error_over_bound": ratio,
-        "max_error_over_bound_mm_above_1e-6": ratio_large,
-        "check_fraction": float(check.mean()),
+        **{f"max_error_over_bound_{key}": value for key, value in ratio.items()},
+        "check_fraction": float(check[regular].mean()),
         "check_fraction_valid_natural": float(check[natural].mean()),
         "check_fraction_boundary": float(check[tuned].mean()),
+        "check_fraction_huge": float(check[population.kind == HUGE].mean()),
+        "check_fraction_wei_scale": float(check[population.kind == WEI].mean()),
         "boundary_within_1_wei_all_check": bool(check[near].all()),
         "safe": int((population.classes == SAFE).sum()),
         "under": int((population.classes == UNDER).sum()),
@@ -191,6 +215,10 @@ def test_no_miss_and_every_under_is_liquidatable(population: Population, record_
     assert summary["check_fraction"] < 0.05
     assert summary["check_fraction_valid_natural"] < 0.01
     assert summary["boundary_within_1_wei_all_check"]
+    # docs/screening.md's accuracy rows: relative terms far inside the buffer; at wei-scale prices the
+    # wei roundings reach a few percent of it, inside ABS_UNIT's tenfold margin over them.
+    assert ratio["mm_above_1e-6"] < 0.01
+    assert ratio["wei_scale_mm_above_1e-6"] < 0.1
 
 
 def test_screen_and_confirm_gives_the_exact_answer(population: Population) -> None:
@@ -301,3 +329,22 @@ def test_invalid_params_make_everything_check(population: Population) -> None:
     assert (screen(accounts, batch.market, bad).classes == CHECK).all()
     assert (screen_and_confirm(accounts, batch.market, bad).classes == INVALID).all()
     assert GridParams().haircut < W
+
+
+def test_overflow_domain_is_check() -> None:
+    """The issue's case: balance 1e18, a perp of 1e18 at 3,000, correlation [[1]]: the engine's correlated
+    aggregation overflows (margin ~1e21 cash units), so the screen may not call the account SAFE."""
+    market = Market(NOW, (UnderlyingMarket(3_000 * W, 0, ()),))
+    correlated = RiskParams((GridParams(),), 8 * 10**17, (W,))
+    account = Portfolio(0, (UnderlyingPositions(0, 10**36, 10**36, 3_000 * W, ()),))
+    with pytest.raises(GM_MulWadOverflow):
+        margin_of(account, market, correlated)
+    assert screen([account], market, correlated).classes.tolist() == [CHECK]
+    assert screen_and_confirm([account], market, correlated).classes.tolist() == [INVALID]
+    # Without correlation the same account is valid and decided; a tenth of the perp is inside the domain.
+    plain = replace(correlated, correlation=())
+    assert not margin_of(account, market, plain).liquidatable
+    assert screen([account], market, plain).classes.tolist() == [SAFE]
+    smaller = Portfolio(0, (UnderlyingPositions(0, 10**36, 10**35, 3_000 * W, ()),))
+    assert margin_of(smaller, market, correlated).maintenance_margin < AGGREGATE_MARGIN_MAX * W
+    assert screen([smaller], market, correlated).classes.tolist() == [SAFE]

@@ -12,7 +12,13 @@ not) and a listed strike grid per underlying, then many accounts drawn from it:
 * :func:`book16` -- exactly 16 options on one underlying (the benchmark's account);
 * :func:`tune_to_boundary` -- moves an account's cash so ``equity - MM`` lands at a chosen offset
   from the exact engine's boundary (equity is linear in cash with slope 1, MM does not depend on it);
-* :func:`invalid_account` -- one mutation the exact engine rejects.
+* :func:`invalid_account` -- one mutation the exact engine rejects;
+* :func:`huge_account` -- amounts up to ``AMOUNT_MAX``: margins from ~1e13 to ~1e23 cash units, on
+  both sides of the correlated aggregation's overflow (the engine raises GM_MulWadOverflow once one
+  underlying's margin passes ~2.4e20);
+* :func:`wei_scale_batch` / :func:`wei_scale_account` -- one underlying priced near the wei (7 wei to
+  1e15 wei) and positions up to ``AMOUNT_MAX``, where the engine's wei roundings are largest against
+  the buffer.
 
 :func:`exact_outcomes` runs ``margin_of`` over ``(batch, portfolio)`` items in worker processes.
 """
@@ -141,7 +147,7 @@ def random_account(rng: random.Random, batch: Batch, max_options: int = 4) -> Po
         cash = rng.randint(-(10**6), 10**6) * W
     else:
         cash = int(scale * rng.uniform(-0.3, 0.6))
-    return Portfolio(max(-AMOUNT_MAX, min(AMOUNT_MAX, cash)), tuple(positions))
+    return Portfolio(_clip(cash), tuple(positions))
 
 
 def book16(rng: random.Random, batch: Batch, distinct_strikes: bool = False) -> Portfolio:
@@ -161,6 +167,47 @@ def book16(rng: random.Random, batch: Batch, distinct_strikes: bool = False) -> 
         u, rng.randint(0, 20) * W, rng.randint(-20, 20) * W, spot * rng.randint(90, 110) // 100, options
     )
     return Portfolio(rng.randint(0, 10**5) * spot // 100, (position,))
+
+
+def huge_account(rng: random.Random, batch: Batch) -> Portfolio:
+    """1-2 underlyings with a balance, a perp and 0-2 options, each amount 10^U(31, 36) wad (either sign),
+    cash scaled to the book: the overflow family of the correlated aggregation and its neighbourhood."""
+    n_und = len(batch.market.underlyings)
+    chosen = sorted(rng.sample(range(n_und), min(n_und, rng.randint(1, 2))))
+    positions, scale = [], 0
+    for u in chosen:
+        spot = batch.market.underlyings[u].spot
+        series = {(rng.choice(batch.expiries), rng.choice(batch.strikes[u]), rng.random() < 0.5) for _ in range(2)}
+        options = tuple(OptionPosition(e, c, k, _huge(rng)) for e, k, c in sorted(series)[: rng.randint(0, 2)])
+        balance, perp = _huge(rng) if rng.random() < 0.7 else 0, _huge(rng) if rng.random() < 0.7 else 0
+        positions.append(UnderlyingPositions(u, balance, perp, spot * rng.randint(80, 120) // 100, options))
+        scale += (abs(balance) + abs(perp) + sum(abs(o.size) for o in options)) * spot // W
+    return Portfolio(_clip(int(scale * rng.uniform(-0.3, 0.6))), tuple(positions))
+
+
+def wei_scale_batch(rng: random.Random) -> Batch:
+    """A :func:`random_batch` on one underlying whose spot is 7 wei to 1e15 wei, strikes 50% .. 200% of it."""
+    batch = random_batch(rng, n_underlyings=1)
+    spot = rng.choice((7, 10**3, 10**6, 10**9, 10**12, 10**15))
+    market = replace(batch.market, underlyings=(replace(batch.market.underlyings[0], spot=spot),))
+    strikes = (tuple(sorted({max(1, spot * k // 100) for k in range(50, 205, 5)})),)
+    return replace(batch, market=market, strikes=strikes)
+
+
+def wei_scale_account(rng: random.Random, batch: Batch) -> Portfolio:
+    """A :func:`random_account` of ``batch`` with every amount (sizes, balance, cash) times 10^(6..12)."""
+    account = random_account(rng, batch)
+    factor = 10 ** rng.randint(6, 12)
+    positions = tuple(
+        replace(
+            pos,
+            balance=_clip(pos.balance * factor),
+            perp_size=_clip(pos.perp_size * factor),
+            options=tuple(replace(o, size=_clip(o.size * factor)) for o in pos.options),
+        )
+        for pos in account.positions
+    )
+    return Portfolio(_clip(account.cash * factor), positions)
 
 
 def tune_to_boundary(portfolio: Portfolio, equity: int, maintenance: int, offset: int) -> Portfolio | None:
@@ -270,6 +317,14 @@ def _size(rng: random.Random) -> int:
     else:
         magnitude = rng.choice((W // 1000, W // 10, W, 10 * W, 1000 * W, 10**5 * W)) * rng.randint(1, 9)
     return magnitude if rng.random() < 0.5 else -magnitude
+
+
+def _huge(rng: random.Random) -> int:
+    return rng.choice((-1, 1)) * int(10 ** rng.uniform(31, 36))
+
+
+def _clip(amount: int) -> int:
+    return max(-AMOUNT_MAX, min(AMOUNT_MAX, amount))
 
 
 def _random_grid(rng: random.Random) -> GridParams:

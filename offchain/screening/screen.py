@@ -94,7 +94,9 @@ Input the engine would reject is never classified SAFE or UNDER: structural chec
 (|ln F/K| <= 100, sigma*sqrt(tau) <= 100, forward in [1 wei, 1e36 wei], discount >= 1 wei) is checked
 in float with margins (99, 99, [1e-9, 0.99e18] units, 1e-6): series outside are CHECK, as are accounts
 holding them, accounts with any non-finite estimate, and every account if the parameters are
-invalid. The margins also keep every engine input far from the wei scale where (a) would grow.
+invalid. The margins also keep every engine input far from the wei scale where (a) would grow. With
+a correlation matrix, an account whose margins' upper bounds sum above ``AGGREGATE_MARGIN_MAX``
+(1.2e20 cash units, half the engine's overflow limit of its correlated aggregation) is CHECK too.
 """
 
 from __future__ import annotations
@@ -111,6 +113,7 @@ from offchain.twins.constants import (
     SECONDS_PER_YEAR,
     TERM_SCALING_HORIZON,
     WAD,
+    WAD_SCALE_MAX,
 )
 from offchain.twins.exceptions import ContractError
 from offchain.twins.margin import margin_of
@@ -118,6 +121,7 @@ from offchain.twins.types import MarginResult, Market, Portfolio, RiskParams
 
 __all__ = [
     "ABS_UNIT",
+    "AGGREGATE_MARGIN_MAX",
     "CDF_ABS_ERROR",
     "CHECK",
     "CLASS_NAMES",
@@ -148,6 +152,16 @@ AGG_REL = 1e-12
 """Relative pad on the float aggregation of margins (sum or sqrt(m^T C m))."""
 CDF_ABS_ERROR = 2e-12
 """Asserted bound on |norm_cdf(x) - Phi(x)| (measured: 1.15e-12)."""
+AGGREGATE_MARGIN_MAX = 0.5 * math.sqrt(WAD_SCALE_MAX / WAD)
+"""With a correlation matrix, an account whose per-underlying margins (their upper bounds m_u + e_u, cash
+units) sum above this (1.2e20) is CHECK: it could reach the engine's overflow domain. The engine's
+correlated aggregation multiplies two margins in wad: ``mulWadUp(mulWadUp(C_ij, m_i), m_j)`` raises
+GM_MulWadOverflow once ``C_ij m_i m_j`` (cash units) passes INT256_MAX / 1e36 = WAD_SCALE_MAX / 1e18,
+and the contract's ``root * root == total * WAD`` panics once ``m^T C m`` does. With C_ij in [0, 1] both
+stay below ``(sum_u m_u)^2``, so a sum below sqrt(WAD_SCALE_MAX / 1e18) = 2.4e20 is inside the domain
+(the wei roundings of the products are far inside the factor 1/2 kept as margin). Without a correlation
+matrix nothing overflows: a book's margin is below 3e56 wad (128 options of AMOUNT_MAX at prices up to
+B76_PRICE_MAX, plus add-ons), and ``mulWadUp(mm_factor, IM)`` fits while IM < WAD_SCALE_MAX (5.8e58 wad)."""
 
 # Black-76 input domain, with margins (docs/model.md section 4, offchain/twins/black76.py).
 _X_MAX, _S_MAX, _F_MIN, _F_MAX, _D_MIN = 99.0, 99.0, 1e-9, 0.99 * B76_PRICE_MAX / WAD, 1e-6
@@ -679,6 +693,8 @@ def _screen_chunk(
     errors = np.zeros((n_acc, t.n_underlyings))
     margins[book_acct, book_und] = margin
     errors[book_acct, book_und] = margin_err
+    if t.correlation is not None:  # the engine's correlated aggregation overflows past this
+        account_ok[a0:a1] &= (margins + errors).sum(axis=1) <= AGGREGATE_MARGIN_MAX
     im = _aggregate(margins, t.correlation)
     im_hi = _aggregate(margins + errors, t.correlation) * (1.0 + AGG_REL)
     im_lo = _aggregate(np.maximum(margins - errors, 0.0), t.correlation) * (1.0 - AGG_REL)
