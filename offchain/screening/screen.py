@@ -160,8 +160,8 @@ GM_MulWadOverflow once ``C_ij m_i m_j`` (cash units) passes INT256_MAX / 1e36 = 
 and the contract's ``root * root == total * WAD`` panics once ``m^T C m`` does. With C_ij in [0, 1] both
 stay below ``(sum_u m_u)^2``, so a sum below sqrt(WAD_SCALE_MAX / 1e18) = 2.4e20 is inside the domain
 (the wei roundings of the products are far inside the factor 1/2 kept as margin). Without a correlation
-matrix nothing overflows: a book's margin is below 3e56 wad (128 options of AMOUNT_MAX at prices up to
-B76_PRICE_MAX, plus add-ons), and ``mulWadUp(mm_factor, IM)`` fits while IM < WAD_SCALE_MAX (5.8e58 wad)."""
+matrix nothing overflows: a book's margin is below 1e57 wad (128 options of AMOUNT_MAX at prices up to
+twice B76_PRICE_MAX, plus add-ons), and ``mulWadUp(mm_factor, IM)`` fits while IM < WAD_SCALE_MAX (5.8e58 wad)."""
 
 # Black-76 input domain, with margins (docs/model.md section 4, offchain/twins/black76.py).
 _X_MAX, _S_MAX, _F_MIN, _F_MAX, _D_MIN = 99.0, 99.0, 1e-9, 0.99 * B76_PRICE_MAX / WAD, 1e-6
