@@ -150,7 +150,9 @@ def constants() -> list[tuple[str, int, str]]:
         (
             "AMOUNT_MAX",
             10**36,
-            "Margin engine: largest |amount| (cash, balances, sizes, prices) in wad: sums of products never overflow.",
+            "Margin engine: largest |amount| (cash, balances, sizes, prices) in wad. A product of two amounts is"
+            " below 1e72, so a sum of up to 5e4 such products fits in int256 (5.8e76); a product of two margins"
+            " (the correlated aggregation) is not of this kind and is not bounded by it.",
         ),
         (
             "CDF_CUTOFF",

@@ -14,11 +14,14 @@ wei-scale batch).
 
 from __future__ import annotations
 
+import ast
 import math
 import os
 import random
+import re
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -38,13 +41,16 @@ from offchain.differential.population import (
     wei_scale_account,
     wei_scale_batch,
 )
+from offchain.screening import screen as screening
 from offchain.screening.screen import (
     AGGREGATE_MARGIN_MAX,
     CDF_ABS_ERROR,
     CHECK,
     INVALID,
+    REL_TOL,
     SAFE,
     UNDER,
+    ScreenResult,
     black76,
     norm_cdf,
     pack,
@@ -52,11 +58,14 @@ from offchain.screening.screen import (
     screen_and_confirm,
 )
 from offchain.twins.black76 import call_put_bounds, log_moneyness
+from offchain.twins.constants import AMOUNT_MAX
 from offchain.twins.errors import GM_MulWadOverflow
 from offchain.twins.exceptions import ContractError
+from offchain.twins.intmath import INT256_MAX
 from offchain.twins.margin import margin_of
 from offchain.twins.types import GridParams, Market, Portfolio, RiskParams, UnderlyingMarket, UnderlyingPositions
 
+ROOT = Path(__file__).resolve().parents[1]
 N_BATCHES = int(os.environ.get("GRIDMARGIN_SCREEN_BATCHES", "48"))
 RANDOM_PER_BATCH, BOOK16_PER_BATCH, INVALID_PER_BATCH, BOUNDARY_PER_BATCH = 1_965, 10, 10, 115
 HUGE_PER_BATCH, WEI_BATCHES, WEI_PER_BATCH = 10, max(1, N_BATCHES // 12), 500
@@ -199,6 +208,7 @@ def test_no_miss_and_every_under_is_liquidatable(population: Population, record_
         "check_fraction_valid_natural": float(check[natural].mean()),
         "check_fraction_boundary": float(check[tuned].mean()),
         "check_fraction_huge": float(check[population.kind == HUGE].mean()),
+        "huge_overflowing": sum(isinstance(o, GM_MulWadOverflow) for o in population.outcomes),
         "check_fraction_wei_scale": float(check[population.kind == WEI].mean()),
         "boundary_within_1_wei_all_check": bool(check[near].all()),
         "safe": int((population.classes == SAFE).sum()),
@@ -276,8 +286,6 @@ def test_black76_inside_the_engine_bracket() -> None:
 
 
 def test_shared_and_per_chunk_pricing_agree(population: Population, monkeypatch) -> None:
-    from offchain.screening import screen as screening
-
     batch = population.batches[1]
     accounts = [population.items[i][1] for i in np.flatnonzero(population.batch == 1)]
     shared = screen(accounts, batch.market, batch.params)
@@ -348,3 +356,48 @@ def test_overflow_domain_is_check() -> None:
     smaller = Portfolio(0, (UnderlyingPositions(0, 10**36, 10**35, 3_000 * W, ()),))
     assert margin_of(smaller, market, correlated).maintenance_margin < AGGREGATE_MARGIN_MAX * W
     assert screen([smaller], market, correlated).classes.tolist() == [SAFE]
+
+
+def _attribute_docs(path: Path) -> dict[str, str]:
+    """Module-level ``NAME = value`` followed by a string: {NAME: string}."""
+    body = ast.parse(path.read_text()).body
+    return {
+        first.targets[0].id: second.value.value
+        for first, second in zip(body, body[1:])
+        if isinstance(first, ast.Assign)
+        and isinstance(first.targets[0], ast.Name)
+        and isinstance(second, ast.Expr)
+        and isinstance(second.value, ast.Constant)
+    }
+
+
+def test_buffer_documents_state_one_true_margin() -> None:
+    """REL_TOL's docstring, the module docstring and docs/screening.md name the same margin of REL_TOL
+    over the derived relative error, and it holds."""
+    margin = re.compile(r"over ([\d,]+)(?:x| times|×) the derived relative error")
+    texts = (
+        _attribute_docs(ROOT / "offchain/screening/screen.py")["REL_TOL"],
+        screening.__doc__,
+        (ROOT / "docs/screening.md").read_text(),
+    )
+    stated = {int(m.replace(",", "")) for text in texts for m in margin.findall(text)}
+    assert len(stated) == 1 and all(margin.search(text) for text in texts)
+    assert stated.pop() <= REL_TOL / screening._DERIVED_REL_ERROR
+
+
+def test_screen_result_documents_the_comparison_it_makes() -> None:
+    """SAFE iff E - MM >= B (an account with B = 0 and E = MM = 0 is SAFE), UNDER iff MM - E > B."""
+    assert "SAFE iff equity - maintenance_margin >= B" in ScreenResult.__doc__
+    assert "UNDER iff maintenance_margin - equity > B" in ScreenResult.__doc__
+    market = Market(NOW, (UnderlyingMarket(3_000 * W, 0, ()),))
+    result = screen([Portfolio(0)], market, RiskParams((GridParams(),), 8 * 10**17))
+    assert (result.equity[0], result.maintenance_margin[0], result.bound[0]) == (0.0, 0.0, 0.0)
+    assert result.classes.tolist() == [SAFE]
+
+
+def test_amount_max_documents_what_it_bounds() -> None:
+    """AMOUNT_MAX's docstring promises sums of products of amounts, not of margins (the correlated
+    aggregation multiplies two margins: test_overflow_domain_is_check)."""
+    doc = _attribute_docs(ROOT / "offchain/twins/constants.py")["AMOUNT_MAX"]
+    assert "never overflow" not in doc and "product of two margins" in doc
+    assert AMOUNT_MAX**2 // W < 10**72 and 5 * 10**4 * AMOUNT_MAX**2 <= INT256_MAX

@@ -69,7 +69,7 @@ Both are therefore far below the buffer used, per book and per account:
     e_b = REL_TOL * N_b + ABS_UNIT * (sum_o (|n_o| + 1) + |b| + |q| + 1)
     e_E = REL_TOL * N + sum_b (ABS_UNIT * (...)) + ABS_UNIT
 
-with ``REL_TOL = 1e-9`` (over 180 times the derived bound, 5.4e-12) and ``ABS_UNIT = 1e-16`` (100 wei
+with ``REL_TOL = 1e-9`` (over 180 times the derived relative error, 5.4e-12) and ``ABS_UNIT = 1e-16`` (100 wei
 per unit of position and per position, over 10 times the wei-level terms). Margins are bounded
 per underlying, ``m_u in [m_u - e_u, m_u + e_u]``, and pushed through the aggregation, which is
 monotone in every margin (correlations are in [0, 1]): ``IM_hi = agg(m + e) (1 + AGG_REL) + e_agg``
@@ -145,7 +145,9 @@ SAFE or UNDER, or INVALID when the exact engine rejects the account."""
 CLASS_NAMES = ("SAFE", "CHECK", "UNDER", "INVALID")
 
 REL_TOL = 1e-9
-"""Buffer per unit of gross notional (module docstring: over 20,000x the derived error)."""
+"""Buffer per unit of gross notional: over 180 times the derived relative error _DERIVED_REL_ERROR."""
+_DERIVED_REL_ERROR = 5.4e-12
+"""Error bound per unit of gross notional derived in the module docstring: (a) 4e-13 plus (b) 5e-12."""
 ABS_UNIT = 1e-16
 """Buffer per unit of position and per position, in cash units (100 wei)."""
 AGG_REL = 1e-12
@@ -528,8 +530,9 @@ def _tables(packed: Packed, market: Market, params: RiskParams) -> _Tables:
 class ScreenResult:
     """Per account: class (SAFE / CHECK / UNDER) and the float estimates, in cash units (wad / 1e18).
 
-    ``bound`` is B: SAFE iff equity - maintenance_margin > B, UNDER iff maintenance_margin - equity > B
-    (and the input is provably valid). Estimates are NaN where the account could not be evaluated.
+    ``bound`` is B: SAFE iff equity - maintenance_margin >= B, UNDER iff maintenance_margin - equity > B
+    (and the input is provably valid); B = 0 only where E = cash and MM = 0 exactly. Estimates are NaN
+    where the account could not be evaluated.
     """
 
     classes: np.ndarray  # int8

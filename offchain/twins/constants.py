@@ -43,7 +43,10 @@ TERM_SCALING_HORIZON = 2592000
 """Margin engine: vol shocks scale as (TERM_SCALING_HORIZON / time to expiry)^p."""
 
 AMOUNT_MAX = 1000000000000000000000000000000000000
-"""Margin engine: largest |amount| (cash, balances, sizes, prices) in wad: sums of products never overflow."""
+"""Margin engine: largest |amount| (cash, balances, sizes, prices) in wad. A product of two amounts is below 1e72, so a
+sum of up to 5e4 such products fits in int256 (5.8e76); a product of two margins (the correlated aggregation) is not of
+this kind and is not bounded by it.
+"""
 
 CDF_CUTOFF = 9500000000000000000
 """normCdfWad is 0 (1e18) below -CUTOFF (above +CUTOFF): Phi(-9.5) < 1.1e-21."""
