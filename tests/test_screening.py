@@ -349,11 +349,11 @@ def test_overflow_domain_is_check() -> None:
         margin_of(account, market, correlated)
     assert screen([account], market, correlated).classes.tolist() == [CHECK]
     assert screen_and_confirm([account], market, correlated).classes.tolist() == [INVALID]
-    # Without correlation the same account is valid and decided; a tenth of the perp is inside the domain.
+    # Without correlation the same account is valid and decided; a hundredth of it is inside the domain.
     plain = replace(correlated, correlation=())
     assert not margin_of(account, market, plain).liquidatable
     assert screen([account], market, plain).classes.tolist() == [SAFE]
-    smaller = Portfolio(0, (UnderlyingPositions(0, 10**36, 10**35, 3_000 * W, ()),))
+    smaller = Portfolio(0, (UnderlyingPositions(0, 10**34, 10**34, 3_000 * W, ()),))
     assert margin_of(smaller, market, correlated).maintenance_margin < AGGREGATE_MARGIN_MAX * W
     assert screen([smaller], market, correlated).classes.tolist() == [SAFE]
 
