@@ -30,19 +30,19 @@ library PortfolioMargin {
     struct Book {
         int256 spot;
         int256 lnSpot; // lnWad(spot); 0 without options
-        int256 perpSize;
-        int256 perpEntry;
+        int256 exposure; // linear exposure in tokens: balance + perp size
         int256[] series; // 4 words per option: strike, lnWad(strike), size, isCall (1 or 0)
         uint256 groups;
         // 7 words per group: end (one past its last option), growth e^(r tau) (forward = spot *
         // growth), lnWad(growth), discount e^(-r tau), sigma * sqrt(tau) under vol down, none, up
         int256[] expiries;
         int256 pointShock;
-        int256 pointSpot; // mulWadDown(spot, 1e18 + pointShock)
+        int256 pointSpot; // mulWadDown(spot, 1e18 + pointShock): where the options are valued
+        int256 pointMove; // spotMove(spot, pointShock, exposure): the linear exposure's move
         int256 pointLnSpot; // lnWad(pointSpot); 0 without options or when pointSpot is 0
         int256 equity; // current value, assets down and liabilities up
-        int256 baseline; // current value of the shocked positions, rounded up (loss reference)
-        int256 addOn;
+        int256 baseline; // current value of the options, rounded up (their loss reference)
+        int256 addOn; // linear and short-option add-ons and the haircut contingency
     }
 
     /// @notice Equity, IM, MM and per-underlying detail over the full grid.
@@ -121,8 +121,7 @@ library PortfolioMargin {
         OptionPosition[] calldata options = pos.options;
         uint256 count = options.length;
         book.spot = um.spot;
-        book.perpSize = pos.perpSize;
-        book.perpEntry = pos.perpEntry;
+        book.exposure = pos.balance + pos.perpSize;
         book.series = new int256[](4 * count);
         book.expiries = new int256[](7 * count);
         int256 shortUnits;
@@ -139,14 +138,13 @@ library PortfolioMargin {
         }
         if (count > 0) book.lnSpot = M.lnWad(um.spot);
         (book.pointSpot, book.pointLnSpot) = (um.spot, book.lnSpot);
-        int256 haircut = pos.balance < 0 ? WAD + grid.haircut : WAD - grid.haircut;
-        book.equity = M.mulWadDown(M.mulWadDown(pos.balance, um.spot), haircut);
-        book.equity += M.mulWadDown(pos.perpSize, um.spot - pos.perpEntry);
-        book.baseline = M.mulWadUp(pos.perpSize, um.spot - pos.perpEntry);
+        book.equity = M.mulWadDown(pos.balance, um.spot) + M.mulWadDown(pos.perpSize, um.spot - pos.perpEntry);
         _valueNow(book);
         int256 perpAbs = pos.perpSize < 0 ? -pos.perpSize : pos.perpSize;
+        int256 balanceAbs = pos.balance < 0 ? -pos.balance : pos.balance;
         book.addOn = M.mulWadUp(grid.linearAddOn, M.mulWadUp(perpAbs, um.spot));
         book.addOn += M.mulWadUp(grid.shortOptionAddOn, M.mulWadUp(shortUnits, um.spot));
+        book.addOn += M.mulWadUp(grid.haircut, M.mulWadUp(balanceAbs, um.spot));
     }
 
     /// @dev Opens the next expiry group with its terms.
@@ -200,7 +198,9 @@ library PortfolioMargin {
         }
     }
 
-    /// @dev P&L of the shocked positions in one scenario: value there (rounded down) minus the reference.
+    /// @dev P&L of one scenario: the linear exposure (balance + perp) times the spot move, rounded down,
+    ///      plus the options' value there (rounded down) minus their reference; an extended scenario's
+    ///      whole P&L times its weight, rounded down.
     function _scenarioPnl(Book memory book, GridParams calldata grid, uint256 scenario)
         private
         pure
@@ -208,20 +208,27 @@ library PortfolioMargin {
     {
         (int256 shock, uint256 vol, int256 weight) = _scenario(grid, scenario);
         _moveTo(book, shock);
-        // Validated amounts: the perp term is below 3e54, the options' below 128 * 1e54, the
-        // baseline likewise: no overflow.
+        // Validated amounts: the linear term is below 2e36 * 1e36 / 1e18, the options' below
+        // 128 * 1e54, the baseline likewise: no overflow.
         unchecked {
-            pnl = _mulWadDownInRange(book.perpSize, book.pointSpot - book.perpEntry) + _optionsValue(book, vol)
-                - book.baseline;
+            pnl = _mulWadDownInRange(book.exposure, book.pointMove) + _optionsValue(book, vol) - book.baseline;
         }
         if (weight != WAD) pnl = _mulWadDownInRange(pnl, weight);
     }
 
-    /// @dev Moves the spot point to `shock` (spot rounded down) unless it is there already.
+    /// @notice A linear exposure's spot move in a scenario: spot * shock, rounded against its holder
+    ///         (down for a long exposure, up for a short one), so its P&L is never overstated.
+    function spotMove(int256 spot, int256 shock, int256 exposure) internal pure returns (int256) {
+        return exposure < 0 ? M.mulWadUp(spot, shock) : M.mulWadDown(spot, shock);
+    }
+
+    /// @dev Moves the spot point to `shock` (the options' spot rounded down, the linear exposure's move
+    ///      against it) unless it is there already.
     function _moveTo(Book memory book, int256 shock) private pure {
         if (shock == book.pointShock) return;
         book.pointShock = shock;
         book.pointSpot = _mulWadDownInRange(book.spot, WAD + shock); // below 1e36 * 2e18
+        book.pointMove = spotMove(book.spot, shock, book.exposure);
         book.pointLnSpot = book.groups > 0 && book.pointSpot > 0 ? M.lnWad(book.pointSpot) : int256(0);
     }
 
@@ -330,8 +337,8 @@ library PortfolioMargin {
     }
 
     /// @dev x * y / 1e18 rounded toward -inf, as M.mulWadDown, for callers that prove |x * y| < 2^255:
-    ///      a spot (<= 1e36) times 1 + a shock (< 2e18), a perp size (<= 1e36) times a price
-    ///      difference (< 3e36), a P&L (< 1e57: at most 128 terms below 3e54) times a weight (<= 1e18).
+    ///      a spot (<= 1e36) times 1 + a shock (< 2e18), a linear exposure (<= 2e36) times a spot move
+    ///      (< 1e36), a P&L (< 1e57: at most 128 terms below 3e54) times a weight (<= 1e18).
     function _mulWadDownInRange(int256 x, int256 y) private pure returns (int256 z) {
         assembly ("memory-safe") {
             z := mul(x, y)
@@ -444,6 +451,27 @@ library PortfolioMargin {
             _checkParam(u, PARAM_HAIRCUT, grid.haircut, 0, WAD - 1);
             _checkParam(u, PARAM_ADD_ON, grid.linearAddOn, 0, WAD);
             _checkParam(u, PARAM_ADD_ON, grid.shortOptionAddOn, 0, WAD);
+            _checkCollateralRule(u, grid, params.mmFactor);
+        }
+    }
+
+    /// @dev The collateral rule (docs/model.md section 5): mulWadUp(m, f + h) <= 1e18, f the largest loss
+    ///      fraction of a long position over the grid (the deepest standard down-shock; each extended
+    ///      down-shock times its weight, rounded up), so adding collateral never lowers excess margin.
+    function _checkCollateralRule(uint256 u, GridParams calldata grid, int256 mmFactor) private pure {
+        int256 fraction;
+        int256[] calldata spotShocks = grid.spotShocks;
+        for (uint256 i; i < spotShocks.length; ++i) {
+            if (-spotShocks[i] > fraction) fraction = -spotShocks[i];
+        }
+        uint256 standard = 3 * spotShocks.length;
+        for (uint256 i; i < grid.extendedShocks.length; ++i) {
+            (int256 shock,, int256 weight) = _scenario(grid, standard + i);
+            int256 loss = shock < 0 ? M.mulWadUp(-shock, weight) : int256(0);
+            if (loss > fraction) fraction = loss;
+        }
+        if (M.mulWadUp(mmFactor, fraction + grid.haircut) > WAD) {
+            revert GM_ParamOutOfRange(u, PARAM_HAIRCUT, grid.haircut);
         }
     }
 

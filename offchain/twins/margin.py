@@ -119,24 +119,24 @@ class _Book:
 
     spot: int
     ln_spot: int  # ln_wad(spot); 0 without options
-    perp_size: int
-    perp_entry: int
+    exposure: int  # linear exposure in tokens: balance + perp size
     series: list[int]  # 4 per option: strike, ln_wad(strike), size, is_call (1 or 0)
     groups: int = 0
     # 7 per group: end (one past its last option), growth e^(r tau) (forward = spot * growth),
     # ln_wad(growth), discount e^(-r tau), sigma * sqrt(tau) under vol down, none, up
     expiries: list[int] = field(default_factory=list)
     point_shock: int = 0
-    point_spot: int = 0  # mul_wad_down(spot, 1e18 + point_shock)
+    point_spot: int = 0  # mul_wad_down(spot, 1e18 + point_shock): where the options are valued
+    point_move: int = 0  # spot_move(spot, point_shock, exposure): the linear exposure's move
     point_ln_spot: int = 0  # ln_wad(point_spot); 0 without options or when point_spot is 0
     equity: int = 0  # current value, assets down and liabilities up
-    baseline: int = 0  # current value of the shocked positions, rounded up (loss reference)
-    add_on: int = 0
+    baseline: int = 0  # current value of the options, rounded up (their loss reference)
+    add_on: int = 0  # linear and short-option add-ons and the haircut contingency
 
 
 def _open_book(pos: UnderlyingPositions, um: UnderlyingMarket, grid: GridParams, now: int) -> _Book:
     options = pos.options
-    book = _Book(um.spot, 0, pos.perp_size, pos.perp_entry, [0] * (4 * len(options)))
+    book = _Book(um.spot, 0, pos.balance + pos.perp_size, [0] * (4 * len(options)))
     last_expiry = 0
     for i in range(len(options)):
         expiry, is_call, strike, size = _option(options, i)
@@ -148,14 +148,12 @@ def _open_book(pos: UnderlyingPositions, um: UnderlyingMarket, grid: GridParams,
     if options:
         book.ln_spot = ln_wad(um.spot)
     book.point_spot, book.point_ln_spot = um.spot, book.ln_spot
-    haircut = WAD + grid.haircut if pos.balance < 0 else WAD - grid.haircut
-    book.equity = mul_wad_down(mul_wad_down(pos.balance, um.spot), haircut)
-    book.equity += mul_wad_down(pos.perp_size, um.spot - pos.perp_entry)
-    book.baseline = mul_wad_up(pos.perp_size, um.spot - pos.perp_entry)
+    book.equity = mul_wad_down(pos.balance, um.spot) + mul_wad_down(pos.perp_size, um.spot - pos.perp_entry)
     _value_now(book)
     short_units = sum(-option.size for option in options if option.size < 0)
     book.add_on = mul_wad_up(grid.linear_add_on, mul_wad_up(abs(pos.perp_size), um.spot))
     book.add_on += mul_wad_up(grid.short_option_add_on, mul_wad_up(short_units, um.spot))
+    book.add_on += mul_wad_up(grid.haircut, mul_wad_up(abs(pos.balance), um.spot))
     return book
 
 
@@ -192,20 +190,29 @@ def _value_now(book: _Book) -> None:
 
 
 def _scenario_pnl(book: _Book, grid: GridParams, scenario: int) -> int:
-    """P&L of the shocked positions in one scenario: value there (rounded down) minus the reference."""
+    """P&L of one scenario: the linear exposure (balance + perp) times the spot move, rounded down, plus
+    the options' value there (rounded down) minus their reference; an extended scenario's whole P&L
+    times its weight, rounded down."""
     shock, vol, weight = _scenario(grid, scenario)
     _move_to(book, shock)
-    value = _mul_wad_down_in_range(book.perp_size, book.point_spot - book.perp_entry) + _options_value(book, vol)
-    pnl = value - book.baseline
+    pnl = _mul_wad_down_in_range(book.exposure, book.point_move) + _options_value(book, vol) - book.baseline
     return pnl if weight == WAD else _mul_wad_down_in_range(pnl, weight)
 
 
+def spot_move(spot: int, shock: int, exposure: int) -> int:
+    """A linear exposure's spot move in a scenario: spot * shock, rounded against its holder (down for a
+    long exposure, up for a short one), so its P&L is never overstated."""
+    return mul_wad_up(spot, shock) if exposure < 0 else mul_wad_down(spot, shock)
+
+
 def _move_to(book: _Book, shock: int) -> None:
-    """Moves the spot point to ``shock`` (spot rounded down) unless it is there already."""
+    """Moves the spot point to ``shock`` (the options' spot rounded down, the linear exposure's move
+    against it) unless it is there already."""
     if shock == book.point_shock:
         return
     book.point_shock = shock
     book.point_spot = _mul_wad_down_in_range(book.spot, WAD + shock)
+    book.point_move = spot_move(book.spot, shock, book.exposure)
     book.point_ln_spot = ln_wad(book.point_spot) if book.groups > 0 and book.point_spot > 0 else 0
 
 
@@ -352,6 +359,20 @@ def _validate_params(params: RiskParams) -> None:
         _check_param(u, PARAM_HAIRCUT, grid.haircut, 0, WAD - 1)
         _check_param(u, PARAM_ADD_ON, grid.linear_add_on, 0, WAD)
         _check_param(u, PARAM_ADD_ON, grid.short_option_add_on, 0, WAD)
+        _check_collateral_rule(u, grid, params.mm_factor)
+
+
+def _check_collateral_rule(u: int, grid: GridParams, mm_factor: int) -> None:
+    """The collateral rule (docs/model.md section 5): mul_wad_up(m, f + h) <= 1e18, f the largest loss
+    fraction of a long position over the grid (the deepest standard down-shock; each extended
+    down-shock times its weight, rounded up), so adding collateral never lowers excess margin."""
+    standard = 3 * len(grid.spot_shocks)
+    extended = (_scenario(grid, standard + i) for i in range(len(grid.extended_shocks)))
+    fraction = max(
+        [0, *(-shock for shock in grid.spot_shocks), *(mul_wad_up(-s, weight) for s, _, weight in extended if s < 0)]
+    )
+    if mul_wad_up(mm_factor, fraction + grid.haircut) > WAD:
+        raise GM_ParamOutOfRange(u, PARAM_HAIRCUT, grid.haircut)
 
 
 def _check_param(underlying: int, param: int, value: int, low: int, high: int) -> None:
