@@ -1,7 +1,8 @@
 """Random portfolios, markets and parameters for the margin engine's differential tests.
 
-Mostly valid books (hedged, naked, multi-underlying, near expiry, tiny and huge sizes), with a share
-of deliberately broken ones so every validation error is exercised on both sides.
+Mostly valid books (hedged, naked, multi-underlying, near expiry, tiny and huge sizes; token balances of
+both signs next to perps and options, some delta-neutral against their perp), with a share of deliberately
+broken ones so every validation error is exercised on both sides.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from offchain.twins.types import (
 )
 
 W = 10**18
+PCT = 10**16
 DAY = 86_400
 NOW = 1_800_000_000
 # ETH-, BTC- and SOL-like prices, a token just below 1.0 (forwards on both sides of 1e18, where the
@@ -63,8 +65,10 @@ def random_portfolio(rng: random.Random, expiries: list[int], max_options: int =
             for (e, k, c), n in sorted(series.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2]))
             if n
         )
-        balance = _size(rng) if rng.random() < 0.5 else 0
+        balance = _size(rng) if rng.random() < 0.6 else 0
         perp = _size(rng) if rng.random() < 0.5 else 0
+        if balance and rng.random() < 0.2:
+            perp = -balance  # delta-neutral: no linear P&L in any scenario
         positions.append(UnderlyingPositions(u, balance, perp, spot * rng.randint(90, 110) // 100, options))
     return Portfolio(rng.randint(-50_000, 200_000) * W, tuple(positions))
 
@@ -112,6 +116,13 @@ def _break(
         ),
         lambda: (portfolio, market, replace(params, mm_factor=rng.choice((0, -W, W + 1)))),
         lambda: (portfolio, market, replace(params, grids=tuple(replace(g, haircut=W) for g in params.grids))),
+        lambda: (  # the collateral rule: m (f + h) > 1 for every grid whose down-shocks reach 1%
+            portfolio,
+            market,
+            replace(
+                params, mm_factor=W, grids=tuple(replace(g, haircut=W - rng.randint(1, PCT)) for g in params.grids)
+            ),
+        ),
         lambda: (
             portfolio,
             market,
