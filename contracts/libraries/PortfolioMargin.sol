@@ -460,14 +460,17 @@ library PortfolioMargin {
     ///      down-shock times its weight, rounded up), so adding collateral never lowers excess margin.
     function _checkCollateralRule(uint256 u, GridParams calldata grid, int256 mmFactor) private pure {
         int256 fraction;
-        int256[] calldata spotShocks = grid.spotShocks;
-        for (uint256 i; i < spotShocks.length; ++i) {
-            if (-spotShocks[i] > fraction) fraction = -spotShocks[i];
+        int256[] calldata shocks = grid.spotShocks;
+        for (uint256 i; i < shocks.length; ++i) {
+            if (-shocks[i] > fraction) fraction = -shocks[i];
         }
-        uint256 standard = 3 * spotShocks.length;
-        for (uint256 i; i < grid.extendedShocks.length; ++i) {
-            (int256 shock,, int256 weight) = _scenario(grid, standard + i);
-            int256 loss = shock < 0 ? M.mulWadUp(-shock, weight) : int256(0);
+        shocks = grid.extendedShocks;
+        int256 dampener = grid.dampener;
+        for (uint256 i; i < shocks.length; ++i) {
+            int256 shock = shocks[i];
+            if (shock >= 0) continue;
+            int256 weight = M.divWadUp(dampener, -shock); // _scenario's weight, before its cap at 1
+            int256 loss = weight < WAD ? M.mulWadUp(-shock, weight) : -shock;
             if (loss > fraction) fraction = loss;
         }
         if (M.mulWadUp(mmFactor, fraction + grid.haircut) > WAD) {

@@ -366,11 +366,9 @@ def _check_collateral_rule(u: int, grid: GridParams, mm_factor: int) -> None:
     """The collateral rule (docs/model.md section 5): mul_wad_up(m, f + h) <= 1e18, f the largest loss
     fraction of a long position over the grid (the deepest standard down-shock; each extended
     down-shock times its weight, rounded up), so adding collateral never lowers excess margin."""
-    standard = 3 * len(grid.spot_shocks)
-    extended = (_scenario(grid, standard + i) for i in range(len(grid.extended_shocks)))
-    fraction = max(
-        [0, *(-shock for shock in grid.spot_shocks), *(mul_wad_up(-s, weight) for s, _, weight in extended if s < 0)]
-    )
+    losses = [-shock for shock in grid.spot_shocks]
+    losses += [mul_wad_up(-shock, grid.extended_weight(shock)) for shock in grid.extended_shocks if shock < 0]
+    fraction = max([0, *losses])
     if mul_wad_up(mm_factor, fraction + grid.haircut) > WAD:
         raise GM_ParamOutOfRange(u, PARAM_HAIRCUT, grid.haircut)
 
