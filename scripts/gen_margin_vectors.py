@@ -212,7 +212,12 @@ def curated() -> None:
     add("short perp only", ["naked", "linear"], book(10000, pos(0, perp=-20, entry=2900)))
     add("long perp only, big size", ["linear"], book(10**6, pos(1, perp=100, entry=70000)))
     add("token debt (short balance)", ["balance"], book(20000, pos(0, balance=-5)))
-    add("token collateral only: no shocked risk", ["balance"], book(0, pos(0, balance=10)))
+    add("token collateral only: shocked like a long perp", ["balance"], book(0, pos(0, balance=10)))
+    add(
+        "token debt hedged by a long perp (delta-neutral)",
+        ["balance", "hedged"],
+        book(35000, pos(0, balance=-10, perp=10, entry=3000)),
+    )
     add("cash only", ["balance"], book(1234.5))
     add("empty account", ["balance"], book(0))
     add("negative cash loan against collateral", ["balance"], book(-20000, pos(1, balance=0.5)))
@@ -342,10 +347,10 @@ def curated() -> None:
     )
     add("dampener 1: extended at full weight", ["custom-grid"], short_eth, risk=params(grid=GridParams(dampener=W)))
     add(
-        "haircut 0 and just below 1",
+        "haircut 0 and at the collateral rule's bound",
         ["custom-grid", "balance"],
         book(0, pos(0, balance=10), pos(1, balance=1)),
-        risk=RiskParams((GridParams(haircut=0), GridParams(haircut=W - 1), GridParams())),
+        risk=RiskParams((GridParams(haircut=0), GridParams(haircut=92 * PCT), GridParams())),
     )
     add(
         "add-ons at 100%",
@@ -559,6 +564,7 @@ def curated() -> None:
         ("term power above 1", params(grid=GridParams(term_power_long=W + 1))),
         ("dampener above 1", params(grid=GridParams(dampener=W + 1))),
         ("haircut 100%", params(grid=GridParams(haircut=W))),
+        ("haircut 1 wei above the collateral rule", params(grid=GridParams(haircut=92 * PCT + 1))),
         ("negative add-on", params(grid=GridParams(short_option_add_on=-1))),
         (
             "bad grid of an underlying without positions",
