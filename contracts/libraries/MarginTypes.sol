@@ -62,6 +62,8 @@ struct Market {
 /// @notice Scenario grid and charges of one underlying (docs/model.md section 5). `haircut` is the IM
 ///         contingency rate on |balance| * spot; the collateral rule bounds it:
 ///         mulWadUp(mmFactor, f + haircut) <= 1e18, f the grid's largest loss fraction of a long position.
+/// @param dteFloor seconds: the vol shocks' term scaling uses max(time to expiry, dteFloor), so options
+///        near expiry do not get an unbounded vol shock (Black-76 still prices at the real time)
 struct GridParams {
     int256[] spotShocks;
     int256 volDown;
@@ -73,6 +75,7 @@ struct GridParams {
     int256 haircut;
     int256 linearAddOn;
     int256 shortOptionAddOn;
+    int256 dteFloor;
 }
 
 /// @notice Grids per underlying, the MM factor, an optional row-major correlation matrix (wad,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
+from offchain.twins.margin import MAX_OPTION_SCENARIOS, MAX_OPTIONS, scenario_count
 from offchain.twins.types import (
     GridParams,
     Market,
@@ -48,7 +49,8 @@ def random_params(rng: random.Random) -> RiskParams:
             for j in range(i + 1, n):
                 rho[i][j] = rho[j][i] = rng.randint(0, 100) * 10**16
         correlation = tuple(v for row in rho for v in row)
-    return RiskParams(grids, rng.randint(50, 100) * 10**16, correlation)
+    max_options = min(MAX_OPTIONS, MAX_OPTION_SCENARIOS // max(scenario_count(g) for g in grids))
+    return RiskParams(grids, rng.randint(50, 100) * 10**16, correlation, max_options)
 
 
 def random_portfolio(rng: random.Random, expiries: list[int], max_options: int = 16) -> Portfolio:
@@ -134,6 +136,28 @@ def _break(
             replace(params, grids=tuple(replace(g, extended_shocks=(0,)) for g in params.grids)),
         ),
         lambda: (portfolio, market, replace(params, correlation=(W,))),
+        lambda: (portfolio, market, replace(params, correlation=(0,) * len(SPOTS) ** 2)),
+        lambda: (portfolio, market, replace(params, grids=params.grids * 2)),
+        lambda: (
+            portfolio,
+            market,
+            replace(params, grids=tuple(replace(g, spot_shocks=g.spot_shocks + (0,)) for g in params.grids)),
+        ),
+        lambda: (
+            portfolio,
+            market,
+            replace(
+                params,
+                grids=tuple(
+                    replace(g, spot_shocks=tuple(s for s in g.spot_shocks if s) or (W // 10,)) for g in params.grids
+                ),
+            ),
+        ),
+        lambda: (
+            portfolio,
+            market,
+            replace(params, grids=tuple(replace(g, dte_floor=rng.choice((-1, 365 * DAY + 1))) for g in params.grids)),
+        ),
         lambda: (portfolio, _with_market(market, u, spot=-rng.randint(0, W)), params),
         lambda: (portfolio, _with_market(market, u, rate=rng.choice((-1, W + 1))), params),
     ]
@@ -160,7 +184,9 @@ def _random_grid(rng: random.Random) -> GridParams:
     steps = rng.randint(1, 8)
     width = rng.randint(5, 30) * 10**16
     shocks = tuple(sorted({width * k // steps for k in range(-steps, steps + 1)}))
-    extended = tuple(sorted({rng.choice((-1, 1)) * rng.randint(20, 90) * 10**16 for _ in range(rng.randint(0, 6))}))
+    extended = tuple(
+        sorted({rng.choice((-rng.randint(20, 90), rng.randint(20, 600))) * 10**16 for _ in range(rng.randint(0, 6))})
+    )
     return GridParams(
         spot_shocks=shocks,
         vol_down=rng.randint(0, 50) * 10**16,
@@ -168,4 +194,5 @@ def _random_grid(rng: random.Random) -> GridParams:
         extended_shocks=extended,
         dampener=rng.randint(10, 50) * 10**16,
         haircut=rng.randint(0, 50) * 10**16,
+        dte_floor=rng.choice((0, 3600, DAY, 7 * DAY)),
     )
