@@ -273,10 +273,14 @@ PARAMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("DAMPENER", "GridParams", ("dampener",)),
     ("HAIRCUT", "GridParams", ("haircut",)),
     ("ADD_ON", "GridParams", ("linear_add_on", "short_option_add_on")),
+    ("GRIDS", "RiskParams", ("grids",)),
+    ("DTE_FLOOR", "GridParams", ("dte_floor",)),
 )
 """The risk-parameter ids ``GM_ParamOutOfRange`` reports (id = index): name, struct, the fields it
 covers (snake_case, as in the Python types and the portfolio file). RiskParams' own fields are
-reported with underlying 0, GridParams' with the grid's underlying."""
+reported with underlying 0, GridParams' with the grid's underlying (and MAX_OPTIONS, when maxOptions
+times a grid's scenario count exceeds the gas bound, with that grid's underlying). New ids are
+appended: an id never changes meaning."""
 
 
 class SolidityError(NamedTuple):

@@ -38,7 +38,7 @@ from offchain.formats.portfolio import (
 from offchain.formats.report import error_json, result_json
 from offchain.twins.constants import AMOUNT_MAX, B76_PRICE_MAX
 from offchain.twins.exceptions import ContractError, UnknownRevert
-from offchain.twins.margin import margin_of
+from offchain.twins.margin import MAX_OPTION_SCENARIOS, MAX_OPTIONS, margin_of, scenario_count
 from offchain.twins.types import (
     GridParams,
     Market,
@@ -60,6 +60,8 @@ NOW = 1_780_300_800  # 2026-06-01T08:00:00Z
 JUN, SEP, DEC = NOW + 25 * DAY, NOW + 116 * DAY, NOW + 207 * DAY  # Deribit-style Friday 08:00 UTC expiries
 SYMBOLS = ("ETH", "BTC", "SOL")
 SPOTS = (3_000 * W, 65_000 * W, 150 * W)
+WIDE_SYMBOLS = SYMBOLS + ("AVAX", "LINK", "ARB", "OP", "DOGE", "XRP")  # markets of up to 9 underlyings
+NINE_SPOTS = SPOTS + (30 * W, 15 * W, W, 2 * W, W // 5, W // 2)
 
 
 def mkt(
@@ -212,7 +214,12 @@ def curated() -> None:
     add("short perp only", ["naked", "linear"], book(10000, pos(0, perp=-20, entry=2900)))
     add("long perp only, big size", ["linear"], book(10**6, pos(1, perp=100, entry=70000)))
     add("token debt (short balance)", ["balance"], book(20000, pos(0, balance=-5)))
-    add("token collateral only: no shocked risk", ["balance"], book(0, pos(0, balance=10)))
+    add("token collateral only: shocked like a long perp", ["balance"], book(0, pos(0, balance=10)))
+    add(
+        "token debt hedged by a long perp (delta-neutral)",
+        ["balance", "hedged"],
+        book(35000, pos(0, balance=-10, perp=10, entry=3000)),
+    )
     add("cash only", ["balance"], book(1234.5))
     add("empty account", ["balance"], book(0))
     add("negative cash loan against collateral", ["balance"], book(-20000, pos(1, balance=0.5)))
@@ -236,14 +243,14 @@ def curated() -> None:
         risk=params(correlation=(W, 80 * PCT, 60 * PCT, 80 * PCT, W, 50 * PCT, 60 * PCT, 50 * PCT, W)),
     )
     add(
-        "asymmetric correlation matrix (accepted as written)",
-        ["multi", "correlation"],
+        "asymmetric correlation matrix (refused: the first entry below the diagonal that differs)",
+        ["multi", "correlation", "error", "params"],
         three,
         risk=params(correlation=(W, 90 * PCT, 0, 10 * PCT, W, 0, 0, 0, W)),
     )
     add(
-        "correlation with zero diagonal (accepted as written)",
-        ["multi", "correlation"],
+        "correlation with zero diagonal (refused: the first diagonal entry)",
+        ["multi", "correlation", "error", "params"],
         three,
         risk=params(correlation=(0, 50 * PCT, 50 * PCT, 50 * PCT, 0, 50 * PCT, 50 * PCT, 50 * PCT, 0)),
     )
@@ -281,6 +288,15 @@ def curated() -> None:
         book(0, pos(0, opt("call", 3000, -1, e - 1))),
         mkt(expiries=(e - 1,)),
     )
+    one_second = NOW + 1
+    for floor in (0, DAY, 7 * DAY):
+        add(
+            f"steep term power 1 second before expiry, dte floor {floor} s",
+            ["near-expiry", "custom-grid"] + (["error"] if floor == 0 else []),  # unfloored: sigma sqrt(T) > 100
+            book(5000, pos(0, opt("call", 3000, -3, one_second), opt("put", 3000, -3, one_second))),
+            mkt(expiries=(one_second,)),
+            params(grid=GridParams(term_power_short=W, dte_floor=floor)),
+        )
 
     # Deep in and out of the money.
     for strike in (30, 300, 1500, 6000, 30000, 300000):
@@ -311,7 +327,7 @@ def curated() -> None:
         "64 spot shocks",
         ["custom-grid"],
         short_eth,
-        risk=params(grid=GridParams(spot_shocks=tuple((k - 32) * PCT // 2 for k in range(64)))),
+        risk=params(grid=GridParams(spot_shocks=tuple((k - 32) * PCT // 2 for k in range(64))), max_options=30),
     )
     add(
         "16 extended shocks",
@@ -342,10 +358,10 @@ def curated() -> None:
     )
     add("dampener 1: extended at full weight", ["custom-grid"], short_eth, risk=params(grid=GridParams(dampener=W)))
     add(
-        "haircut 0 and just below 1",
+        "haircut 0 and at the collateral rule's bound",
         ["custom-grid", "balance"],
         book(0, pos(0, balance=10), pos(1, balance=1)),
-        risk=RiskParams((GridParams(haircut=0), GridParams(haircut=W - 1), GridParams())),
+        risk=RiskParams((GridParams(haircut=0), GridParams(haircut=92 * PCT), GridParams())),
     )
     add(
         "add-ons at 100%",
@@ -363,10 +379,23 @@ def curated() -> None:
         risk=params(max_options=0),
     )
     add(
-        "asymmetric, unsorted spot shocks (accepted as written)",
+        "asymmetric spot shocks",
         ["custom-grid"],
         short_eth,
-        risk=params(grid=GridParams(spot_shocks=(20 * PCT, -5 * PCT, 0, -30 * PCT))),
+        risk=params(grid=GridParams(spot_shocks=(-30 * PCT, -5 * PCT, 0, 20 * PCT))),
+    )
+    add(
+        "extended up-shocks to +1000% (the bound), far out-of-the-money short calls",
+        ["custom-grid", "naked"],
+        book(5000, pos(0, opt("call", 9000, -2, SEP), opt("call", 20000, -5, SEP))),
+        risk=params(grid=GridParams(extended_shocks=(-99 * PCT, 300 * PCT, 1000 * PCT))),
+    )
+    add(
+        "8 grids, the maximum, with a correlation matrix",
+        ["custom-grid", "correlation"],
+        book(0, pos(0, perp=1, entry=3000), pos(1, perp=-0.1, entry=65000)),
+        mkt(spots=NINE_SPOTS, n=8),
+        params(8, correlation=tuple(W if i == j else 50 * PCT for i in range(8) for j in range(8))),
     )
     add(
         "per-underlying grids",
@@ -550,6 +579,16 @@ def curated() -> None:
         ("65 spot shocks", params(grid=GridParams(spot_shocks=tuple(range(65))))),
         ("spot shock of -100%", params(grid=GridParams(spot_shocks=(-W, 0)))),
         ("spot shock of +100%", params(grid=GridParams(spot_shocks=(0, W)))),
+        ("unsorted spot shocks", params(grid=GridParams(spot_shocks=(20 * PCT, -5 * PCT, 0, -30 * PCT)))),
+        ("repeated spot shock", params(grid=GridParams(spot_shocks=(-5 * PCT, 0, 0, 5 * PCT)))),
+        ("spot shocks without 0", params(grid=GridParams(spot_shocks=(-5 * PCT, 5 * PCT)))),
+        (
+            "max_options x scenarios above the gas bound",
+            params(grid=GridParams(spot_shocks=tuple((k - 8) * PCT for k in range(17)))),
+        ),
+        ("extended shock above +1000%", params(grid=GridParams(extended_shocks=(10 * W + 1,)))),
+        ("negative dte floor", params(grid=GridParams(dte_floor=-1))),
+        ("dte floor above a year", params(grid=GridParams(dte_floor=365 * DAY + 1))),
         ("17 extended shocks", params(grid=GridParams(extended_shocks=tuple((k + 1) * PCT for k in range(17))))),
         ("extended shock 0", params(grid=GridParams(extended_shocks=(0,)))),
         ("extended shock -100%", params(grid=GridParams(extended_shocks=(-W,)))),
@@ -559,6 +598,7 @@ def curated() -> None:
         ("term power above 1", params(grid=GridParams(term_power_long=W + 1))),
         ("dampener above 1", params(grid=GridParams(dampener=W + 1))),
         ("haircut 100%", params(grid=GridParams(haircut=W))),
+        ("haircut 1 wei above the collateral rule", params(grid=GridParams(haircut=92 * PCT + 1))),
         ("negative add-on", params(grid=GridParams(short_option_add_on=-1))),
         (
             "bad grid of an underlying without positions",
@@ -567,6 +607,7 @@ def curated() -> None:
     ]
     for name, risk in bad_params:
         add(f"bad params: {name}", ["error", "params"], book(0, pos(0, opt("call", 3000, -1))), risk=risk)
+    add("bad params: 9 grids", ["error", "params"], book(0, pos(0, opt("call", 3000, -1))), mkt(spots=NINE_SPOTS, n=9))
     add(
         "Black-76 domain: vol x sqrt(T) beyond its bound",
         ["error"],
@@ -669,7 +710,8 @@ def randomised(count: int) -> None:
                 for j in range(i + 1, 3):
                     rho[i][j] = rho[j][i] = rng.randint(0, 100) * PCT
             correlation = tuple(v for row in rho for v in row)
-        risk = RiskParams(grids, rng.randint(50, 100) * PCT, correlation)
+        max_options = min(MAX_OPTIONS, MAX_OPTION_SCENARIOS // max(scenario_count(g) for g in grids))
+        risk = RiskParams(grids, rng.randint(50, 100) * PCT, correlation, max_options)
         add(f"random #{k}", ["random"], Portfolio(rng.randint(-50_000, 200_000) * W, tuple(positions)), market, risk)
 
 
@@ -681,13 +723,16 @@ def _random_size(rng: random.Random) -> int:
 def _random_grid(rng: random.Random) -> GridParams:
     steps = rng.randint(1, 8)
     width = rng.randint(5, 30) * PCT
-    extended = tuple(sorted({rng.choice((-1, 1)) * rng.randint(20, 90) * PCT for _ in range(rng.randint(0, 6))}))
+    extended = tuple(
+        sorted({rng.choice((-rng.randint(20, 90), rng.randint(20, 600))) * PCT for _ in range(rng.randint(0, 6))})
+    )
     return GridParams(
         spot_shocks=tuple(sorted({width * k // steps for k in range(-steps, steps + 1)})),
         vol_down=rng.randint(0, 50) * PCT,
         vol_up=rng.randint(0, 100) * PCT,
         extended_shocks=extended,
         dampener=rng.randint(10, 50) * PCT,
+        dte_floor=rng.choice((0, 3600, DAY, 7 * DAY)),
         haircut=rng.randint(0, 50) * PCT,
     )
 
@@ -698,7 +743,7 @@ def _random_grid(rng: random.Random) -> GridParams:
 def evaluate(evm: LocalEVM, harness: str, name: str, tags: list[str], spec: object) -> dict | None:
     if isinstance(spec, tuple):
         portfolio, market, risk = spec
-        doc = to_document(SYMBOLS[: len(market.underlyings)], portfolio, market, risk)
+        doc = to_document(WIDE_SYMBOLS[: len(market.underlyings)], portfolio, market, risk)
         parsed = loads(json.dumps(doc))
         if parsed.engine_inputs() != (portfolio, market, risk):
             print(f"{name}: the written document does not parse back to its inputs; not writing", file=sys.stderr)

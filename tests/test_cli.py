@@ -84,7 +84,7 @@ def test_demo_runs_the_math_tour_and_the_example_books_on_a_local_anvil(capsys: 
     status, out, _ = run(capsys, "demo")
     assert status == 0
     assert "13/13 calls equal to the wei" in out
-    assert "6/6 books equal to the wei" in out
+    assert "11/11 books equal to the wei" in out
 
 
 @pytest.mark.parametrize(

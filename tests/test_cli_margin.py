@@ -296,3 +296,18 @@ def test_param_errors_name_the_field(
     path = tmp_path / "params.json"
     path.write_text(json.dumps(data))
     assert fragment in one_line_failure(*run(capsys, "margin", path)[::2])
+
+
+def test_margin_shows_the_balance_share_of_the_worst_scenario(capsys: pytest.CaptureFixture[str]) -> None:
+    """The basis trade: no loss, yet its 10 ETH lose 4,800 in the worst scenario (spot -16%): the perp's gain."""
+    basis = ROOT / "offchain/examples/basis-trade.json"
+    status, out, err = run(capsys, "margin", basis, "--json")
+    assert status == 0, err
+    entry = json.loads(out)["underlyings"][0]
+    assert (entry["loss"], entry["balance_pnl"], entry["initial_margin"]) == (
+        "0",
+        str(-4800 * 10**18),
+        str(3150 * 10**18),
+    )
+    status, out, _ = run(capsys, "margin", basis)
+    assert status == 0 and "balance P&L" in out and "-4800" in out

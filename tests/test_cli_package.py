@@ -22,7 +22,7 @@ EXAMPLE_NAMES = sorted(p.name for p in (ROOT / "offchain/examples").glob("*.json
 
 def test_docs_examples_is_the_package_directory() -> None:
     assert (ROOT / "docs/examples").is_symlink() and (ROOT / "docs/examples").resolve() == ROOT / "offchain/examples"
-    assert len(EXAMPLE_NAMES) == 6
+    assert len(EXAMPLE_NAMES) == 11
 
 
 def test_the_wheel_ships_the_cli_and_the_example_books(tmp_path: Path) -> None:

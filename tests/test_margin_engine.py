@@ -45,6 +45,10 @@ ZERO = "0x" + "00" * 20
 SPOT_HEARTBEAT = 3_600
 VOL_HEARTBEAT = 7_200
 PARAMS = RiskParams((GridParams(), GridParams(haircut=15 * 10**16)), correlation=(W, 6 * 10**17, 6 * 10**17, W))
+PARAMS_ABI = (
+    "((int256[],int256,int256,int256,int256,int256[],int256,int256,int256,int256,int256)[],int256,int256[],int256)"
+)
+"""RiskParams' ABI type (GridParams ends with dteFloor)."""
 
 
 def _send(w3, call, sender: str | None = None) -> dict:
@@ -171,6 +175,13 @@ BAD_PARAMS = [
     replace(PARAMS, grids=(GridParams(dampener=W + 1), GridParams())),
     replace(PARAMS, grids=(GridParams(), GridParams(haircut=W))),
     replace(PARAMS, grids=(GridParams(short_option_add_on=W + 1), GridParams())),
+    replace(PARAMS, grids=(GridParams(spot_shocks=(4 * 10**16, 0)), GridParams())),
+    replace(PARAMS, grids=(GridParams(), GridParams(spot_shocks=(-(10**16), 10**16)))),
+    replace(PARAMS, grids=(GridParams(),) * 9, correlation=()),
+    replace(PARAMS, correlation=(W, W // 2, W // 3, W)),
+    replace(PARAMS, correlation=(0, 0, 0, W)),
+    replace(PARAMS, grids=(GridParams(), GridParams(spot_shocks=tuple(range(-5, 6)), extended_shocks=(10**16,) * 16))),
+    replace(PARAMS, grids=(GridParams(dte_floor=-1), GridParams())),
 ]
 
 
@@ -195,7 +206,7 @@ def test_set_risk_params_emits_and_replaces(node) -> None:
         receipt = _send(w3, engine.functions.setRiskParams(params.as_abi()))
         (event,) = engine.events.RiskParamsSet().process_receipt(receipt)
         encoded = w3.codec.encode(
-            ["((int256[],int256,int256,int256,int256,int256[],int256,int256,int256,int256)[],int256,int256[],int256)"],
+            [PARAMS_ABI],
             [params.as_abi()],
         )
         assert event.args.paramsHash == keccak(encoded)
@@ -307,6 +318,33 @@ def test_gas_of_margin_from_feeds_for_a_four_option_book(node) -> None:
     assert gas < 3_000_000
 
 
+def test_largest_admitted_account_from_the_feeds_fits_well_inside_30m_gas(node) -> None:
+    """128 option series, each in its own expiry (one vol read each), on a grid of 48 scenarios:
+    max_options x scenarios at the bound (6,144). The whole marginOfFromFeeds transaction, the
+    library's ~19.2M plus the feed reads and the engine's own work (~20.2M), stays below 22M."""
+    from offchain.chain.node import deploy
+
+    w3, c = node
+    engine, spot = deploy(w3, "MarginEngine"), deploy(w3, "MockAggregator")
+    now = w3.eth.get_block("latest")["timestamp"]
+    _send(w3, spot.functions.setRoundData(1, 3_000 * 10**8, now, now, 1))
+    vol_id = underlying_id("WIDE")
+    expiries = [now + (1 + d) * DAY for d in range(128)]
+    for chunk in (expiries[:64], expiries[64:]):
+        _send(w3, c["vol"].functions.postVols(vol_id, chunk, [60 * 10**16] * len(chunk)))
+    grid = GridParams(spot_shocks=tuple(k * 2 * 10**16 for k in range(-8, 8)), extended_shocks=())
+    _send(w3, engine.functions.setRiskParams(RiskParams((grid,)).as_abi()))
+    _send(w3, engine.functions.setFeedConfig(0, _config(spot, c["vol"], vol_id, 5 * 10**16)))
+    options = tuple(OptionPosition(e, i % 2 == 0, 4_000 * W, (-1) ** i * 3 * W) for i, e in enumerate(expiries))
+    portfolio = Portfolio(10**6 * W, (UnderlyingPositions(0, 5 * W, -2 * W, 2_900 * W, options),))
+    block = _block(w3)
+    onchain = engine.functions.marginOfFromFeeds(portfolio.as_abi()).call(block_identifier=block)
+    assert result_from_abi(onchain) == engine_rpc.margin_of_from_feeds(w3, engine.address, portfolio, block)
+    gas = engine.functions.marginOfFromFeeds(portfolio.as_abi()).estimate_gas()
+    print(f"\nmarginOfFromFeeds, 128 options in 128 expiries, 48 scenarios: {gas} gas")
+    assert gas < 22_000_000
+
+
 def _both(w3, engine, portfolio: Portfolio, witness: list[int] | None = None) -> tuple[object, object]:
     block = _block(w3)
     if witness is None:
@@ -412,17 +450,15 @@ def test_parameters_above_the_code_size_limit_are_rejected(node) -> None:
     wide = GridParams(
         spot_shocks=tuple(range(-32 * 10**16, 32 * 10**16, 10**16)), extended_shocks=tuple((-W // 2, W // 2) * 8)
     )
-    params = RiskParams((wide,) * 9)
+    # 8 grids (the most) of 64 + 16 shocks (29 options x 208 scenarios: within the gas bound) and a full
+    # 8 x 8 correlation matrix: valid, but above the code-size limit.
+    correlation = tuple(W if i == j else W // 2 for i in range(8) for j in range(8))
+    params = RiskParams((wide,) * 8, correlation=correlation, max_options=29)
     margin_of(Portfolio(), Market(0), params)  # the library accepts them
-    size = len(
-        w3.codec.encode(
-            ["((int256[],int256,int256,int256,int256,int256[],int256,int256,int256,int256)[],int256,int256[],int256)"],
-            [params.as_abi()],
-        )
-    )
+    size = len(w3.codec.encode([PARAMS_ABI], [params.as_abi()]))
     assert size > 24_576
     call = engine.functions.setRiskParams(params.as_abi())
     assert _reverts(w3, call) == GM_EngineParamsTooLarge(size, 24_576)
-    accepted = RiskParams((wide,) * 8)
+    accepted = RiskParams((wide,) * 8, max_options=29)
     _send(w3, engine.functions.setRiskParams(accepted.as_abi()))
     assert engine_rpc.fetch_risk_params(w3, engine.address) == accepted

@@ -311,6 +311,25 @@ def test_params_defaults_grid_and_overrides() -> None:
     assert btc == GridParams(haircut=5 * 10**16, spot_shocks=shocks, extended_shocks=())
 
 
+def test_dte_floor_is_whole_seconds_with_a_one_day_default() -> None:
+    """GridParams' last field: optional in files (default 86,400 s), a JSON integer or digit string,
+    written back as an integer only when it differs from the default."""
+
+    def grid(value: object) -> GridParams:
+        return parse_document(_doc(lambda d: d.update(params={"grid": {"dte_floor": value}}))).params.grids[0]
+
+    assert parse_document(_doc()).params.grids[0].dte_floor == 86_400 == GridParams().dte_floor
+    assert grid(3600).dte_floor == grid("3600").dte_floor == 3600
+    assert grid(0).dte_floor == 0 and grid(-1).dte_floor == -1  # the engine's bound, not the format's
+    for bad in ("1.5", "1d", 1.5, True):
+        with pytest.raises(WrongTypeError):
+            grid(bad)
+    doc = parse_document(_doc(lambda d: d.update(params={"grids": {"BTC": {"dte_floor": 7200}}})))
+    written = to_document(doc.symbols, doc.portfolio, doc.market, doc.params)
+    assert written["params"] == {"grids": {"BTC": {"dte_floor": 7200}}}
+    assert loads(json.dumps(written)) == doc
+
+
 def test_correlation_forms() -> None:
     def with_correlation(value: object):
         return parse_document(_doc(lambda d: d.update(params={"correlation": value}))).params.correlation

@@ -48,8 +48,9 @@ interface IMarginEngine is IOwnable2Step {
     /// @dev Validated by `PortfolioMargin` itself (it values an empty portfolio under `params`), so
     ///      the bounds are exactly the library's: reverts GM_ParamOutOfRange(underlying, paramId,
     ///      value) for the first parameter out of range, in the library's order, then
-    ///      GM_EngineParamsTooLarge(size, 24576) if the encoding exceeds the code-size limit (about
-    ///      8 grids of 64 + 16 shocks). Reverts GM_NotOwner(msg.sender) for any other caller
+    ///      GM_EngineParamsTooLarge(size, 24576) if the encoding exceeds the code-size limit (8 grids,
+    ///      the most, of 64 + 16 shocks fit without a correlation matrix, not with a full one). Reverts
+    ///      GM_NotOwner(msg.sender) for any other caller
     ///      (checked first). Emits RiskParamsSet. The ABI
     ///      encoding is stored as the code of a data contract (SSTORE2): gas ~ 200 per byte of
     ///      encoding (~1.2 KB per default grid) plus the event; reads cost one cold EXTCODECOPY.
@@ -74,7 +75,8 @@ interface IMarginEngine is IOwnable2Step {
     /// @dev Reverts GM_EngineParamsNotSet(engine) before parameters are set, else as the library
     ///      (GM_TooManyPositions when the book holds more than `params.maxOptions` series, ...).
     ///      Gas: the library's (one Black-76 bracket per series and scenario, scripts/bench_margin.py)
-    ///      plus reading the parameters and one call to `evaluator` re-encoding the inputs.
+    ///      plus reading the parameters and one call to `evaluator` re-encoding the inputs. The bound
+    ///      maxOptions x scenarios <= 6,144 per grid keeps the largest admitted account below ~20M.
     function marginOf(Portfolio calldata portfolio, Market calldata market) external view returns (MarginResult memory);
 
     /// @notice `PortfolioMargin.marginOf` under explicit parameters (no storage read): what-if
@@ -111,6 +113,8 @@ interface IMarginEngine is IOwnable2Step {
     ///      the feed reads, the parameters read and one call to `evaluator`: as a transaction at 16
     ///      options over 4 expiries with the default 35 scenarios,
     ///      docs/snapshots/engine.json["16 options"].engine_margin_of_from_feeds_gas (docs/gas.md splits it).
+    ///      Worst case at the parameter bounds (128 series in 128 expiries, 48 scenarios): 20.2M gas
+    ///      (tests/test_margin_engine.py asserts < 22M).
     function marginOfFromFeeds(Portfolio calldata portfolio) external view returns (MarginResult memory);
 
     /// @notice `PortfolioMargin.shortfallWitness` at the current feeds: (equity, MM lower bound)

@@ -12,6 +12,9 @@ import "../libraries/MarginTypes.sol";
 ///      the ABI decoding of the inputs (scripts/bench_margin.py).
 interface IMarginEvaluator {
     /// @notice `PortfolioMargin.marginOf`: equity, initial and maintenance margin over the full scenario grid.
+    /// @dev Worst case at the parameter bounds (maxOptions x scenarios <= 6,144 per grid, docs/model.md
+    ///      section 5): 128 option series, each in its own expiry, on a 48-scenario grid cost 19.2M gas
+    ///      as a transaction (tests/test_margin_bounds.py asserts < 21M).
     /// @param portfolio the account's book, in canonical form (strictly increasing underlyings and series)
     /// @param market spot, rate and vols of every underlying `params` knows, at `market.timestamp`
     /// @param params scenario grids and charges per underlying, MM factor, correlation, option limit

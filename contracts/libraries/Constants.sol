@@ -190,3 +190,7 @@ uint256 constant PARAM_DAMPENER = 8;
 uint256 constant PARAM_HAIRCUT = 9;
 /// @dev GM_ParamOutOfRange id of GridParams.linearAddOn and GridParams.shortOptionAddOn.
 uint256 constant PARAM_ADD_ON = 10;
+/// @dev GM_ParamOutOfRange id of RiskParams.grids.
+uint256 constant PARAM_GRIDS = 11;
+/// @dev GM_ParamOutOfRange id of GridParams.dteFloor.
+uint256 constant PARAM_DTE_FLOOR = 12;

@@ -223,7 +223,7 @@ library FixedPointMath {
     ///      of the root; after the first Newton step the error is at most 6% and each step squares
     ///      it, so six steps leave z in {floor, floor + 1} for every uint256, and the last line
     ///      corrects floor + 1. x = 0 gives 0 (EVM division by zero is 0).
-    function _sqrt(uint256 x) private pure returns (uint256 z) {
+    function _sqrt(uint256 x) internal pure returns (uint256 z) {
         uint256 h = _log2(x) >> 1;
         assembly ("memory-safe") {
             z := shr(7, shl(h, 181))

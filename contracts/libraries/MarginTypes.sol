@@ -16,10 +16,13 @@ struct OptionPosition {
     int256 size;
 }
 
-/// @notice Everything an account holds in one underlying.
+/// @notice Everything an account holds in one underlying. Shocked in every scenario (standard and
+///         extended): the balance and the perp, as one linear exposure balance + perpSize, and the
+///         options. Not shocked: cash, the perp's entry price (docs/model.md section 2).
 /// @param underlying index into Market.underlyings and RiskParams.grids
-/// @param balance token amount: > 0 collateral, < 0 debt; valued at spot with the haircut against the
-///        account (collateral at 1 - h, debt at 1 + h) and, both alike, never shocked (docs/model.md section 2)
+/// @param balance token amount: > 0 collateral, < 0 debt; both alike valued at full spot in equity,
+///        shocked like a perp of the same size, and charged the haircut as an IM contingency
+///        h * |balance| * spot (docs/model.md sections 1, 2 and 5)
 /// @param perpSize signed perpetual/future size in tokens; perpEntry its entry price in cash
 struct UnderlyingPositions {
     uint256 underlying;
@@ -56,7 +59,11 @@ struct Market {
     UnderlyingMarket[] underlyings;
 }
 
-/// @notice Scenario grid and charges of one underlying (docs/model.md section 5).
+/// @notice Scenario grid and charges of one underlying (docs/model.md section 5). `haircut` is the IM
+///         contingency rate on |balance| * spot; the collateral rule bounds it:
+///         mulWadUp(mmFactor, f + haircut) <= 1e18, f the grid's largest loss fraction of a long position.
+/// @param dteFloor seconds: the vol shocks' term scaling uses max(time to expiry, dteFloor), so options
+///        near expiry do not get an unbounded vol shock (Black-76 still prices at the real time)
 struct GridParams {
     int256[] spotShocks;
     int256 volDown;
@@ -68,6 +75,7 @@ struct GridParams {
     int256 haircut;
     int256 linearAddOn;
     int256 shortOptionAddOn;
+    int256 dteFloor;
 }
 
 /// @notice Grids per underlying, the MM factor, an optional row-major correlation matrix (wad,

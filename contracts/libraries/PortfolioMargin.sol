@@ -20,8 +20,16 @@ library PortfolioMargin {
     uint256 internal constant VOL_NONE = 1;
     uint256 internal constant VOL_UP = 2;
     uint256 internal constant MAX_OPTIONS = 128;
+    uint256 internal constant MAX_GRIDS = 8;
     uint256 internal constant MAX_SPOT_SHOCKS = 64;
     uint256 internal constant MAX_EXTENDED_SHOCKS = 16;
+    /// @dev Gas bound: maxOptions x scenarios of every grid. The full check of the largest account
+    ///      this admits costs at most ~20M gas (docs/model.md section 5, tests/test_margin_bounds.py).
+    uint256 internal constant MAX_OPTION_SCENARIOS = 6144;
+    /// @dev Largest extended spot shock: +1000% (the spot times 11); down-shocks stay above -100%.
+    int256 internal constant MAX_EXTENDED_SHOCK = 10 * WAD;
+    /// @dev Largest days-to-expiry floor of the term scaling: one year, in seconds.
+    int256 internal constant MAX_DTE_FLOOR = SECONDS_PER_YEAR;
 
     /// @dev One underlying's positions copied into memory once, with everything scenarios share.
     ///      Options are sorted by expiry, so each expiry is a group: group g holds the options
@@ -30,19 +38,19 @@ library PortfolioMargin {
     struct Book {
         int256 spot;
         int256 lnSpot; // lnWad(spot); 0 without options
-        int256 perpSize;
-        int256 perpEntry;
+        int256 exposure; // linear exposure in tokens: balance + perp size
         int256[] series; // 4 words per option: strike, lnWad(strike), size, isCall (1 or 0)
         uint256 groups;
         // 7 words per group: end (one past its last option), growth e^(r tau) (forward = spot *
         // growth), lnWad(growth), discount e^(-r tau), sigma * sqrt(tau) under vol down, none, up
         int256[] expiries;
         int256 pointShock;
-        int256 pointSpot; // mulWadDown(spot, 1e18 + pointShock)
+        int256 pointSpot; // mulWadDown(spot, 1e18 + pointShock): where the options are valued
+        int256 pointMove; // spotMove(spot, pointShock, exposure): the linear exposure's move
         int256 pointLnSpot; // lnWad(pointSpot); 0 without options or when pointSpot is 0
         int256 equity; // current value, assets down and liabilities up
-        int256 baseline; // current value of the shocked positions, rounded up (loss reference)
-        int256 addOn;
+        int256 baseline; // current value of the options, rounded up (their loss reference)
+        int256 addOn; // linear and short-option add-ons and the haircut contingency
     }
 
     /// @notice Equity, IM, MM and per-underlying detail over the full grid.
@@ -121,8 +129,7 @@ library PortfolioMargin {
         OptionPosition[] calldata options = pos.options;
         uint256 count = options.length;
         book.spot = um.spot;
-        book.perpSize = pos.perpSize;
-        book.perpEntry = pos.perpEntry;
+        book.exposure = pos.balance + pos.perpSize;
         book.series = new int256[](4 * count);
         book.expiries = new int256[](7 * count);
         int256 shortUnits;
@@ -139,17 +146,17 @@ library PortfolioMargin {
         }
         if (count > 0) book.lnSpot = M.lnWad(um.spot);
         (book.pointSpot, book.pointLnSpot) = (um.spot, book.lnSpot);
-        int256 haircut = pos.balance < 0 ? WAD + grid.haircut : WAD - grid.haircut;
-        book.equity = M.mulWadDown(M.mulWadDown(pos.balance, um.spot), haircut);
-        book.equity += M.mulWadDown(pos.perpSize, um.spot - pos.perpEntry);
-        book.baseline = M.mulWadUp(pos.perpSize, um.spot - pos.perpEntry);
+        book.equity = M.mulWadDown(pos.balance, um.spot) + M.mulWadDown(pos.perpSize, um.spot - pos.perpEntry);
         _valueNow(book);
         int256 perpAbs = pos.perpSize < 0 ? -pos.perpSize : pos.perpSize;
+        int256 balanceAbs = pos.balance < 0 ? -pos.balance : pos.balance;
         book.addOn = M.mulWadUp(grid.linearAddOn, M.mulWadUp(perpAbs, um.spot));
         book.addOn += M.mulWadUp(grid.shortOptionAddOn, M.mulWadUp(shortUnits, um.spot));
+        book.addOn += M.mulWadUp(grid.haircut, M.mulWadUp(balanceAbs, um.spot));
     }
 
-    /// @dev Opens the next expiry group with its terms.
+    /// @dev Opens the next expiry group with its terms. Vol shocks scale by
+    ///      g = (TERM_SCALING_HORIZON / max(tau, dteFloor))^p; the down-shocked vol is clipped at 0.
     function _addExpiry(
         Book memory book,
         uint64 expiry,
@@ -161,8 +168,10 @@ library PortfolioMargin {
         int256 secs = int256(uint256(expiry) - now_);
         int256 tau = secs * WAD / SECONDS_PER_YEAR;
         int256 rateTau = M.mulWadDown(um.rate, tau);
-        int256 power = secs < TERM_SCALING_HORIZON ? grid.termPowerShort : grid.termPowerLong;
-        int256 scaling = M.expWad(M.mulWadUp(power, M.lnWad(TERM_SCALING_HORIZON * WAD / secs)));
+        // The term scaling sees max(seconds to expiry, dteFloor) (>= 1: expiry > now), Black-76 the real tau.
+        int256 scaled = secs > grid.dteFloor ? secs : grid.dteFloor;
+        int256 power = scaled < TERM_SCALING_HORIZON ? grid.termPowerShort : grid.termPowerLong;
+        int256 scaling = M.expWad(M.mulWadUp(power, M.lnWad(TERM_SCALING_HORIZON * WAD / scaled)));
         int256 sigma = _volAt(um, expiry);
         int256 down = M.mulWadDown(sigma, WAD - M.mulWadUp(grid.volDown, scaling));
         if (down < 0) down = 0;
@@ -180,8 +189,8 @@ library PortfolioMargin {
     /// @dev Adds the options' current value to equity (longs at the bracket's low end, shorts at its
     ///      high end, rounded down) and to the baseline (the opposite ends, rounded up), per expiry
     ///      group. The first forward of each expiry is checked for overflow here; every scenario
-    ///      forward is at most twice one that passed Black-76's range check, so the scenarios need
-    ///      no check.
+    ///      forward is at most eleven times one that passed Black-76's range check (shocks <= +1000%),
+    ///      so the scenarios' products need no check (Black-76 still range-checks each forward).
     function _valueNow(Book memory book) private pure {
         uint256 start;
         for (uint256 g; g < book.groups; ++g) {
@@ -200,7 +209,9 @@ library PortfolioMargin {
         }
     }
 
-    /// @dev P&L of the shocked positions in one scenario: value there (rounded down) minus the reference.
+    /// @dev P&L of one scenario: the linear exposure (balance + perp) times the spot move, rounded down,
+    ///      plus the options' value there (rounded down) minus their reference; an extended scenario's
+    ///      whole P&L times its weight, rounded down.
     function _scenarioPnl(Book memory book, GridParams calldata grid, uint256 scenario)
         private
         pure
@@ -208,20 +219,27 @@ library PortfolioMargin {
     {
         (int256 shock, uint256 vol, int256 weight) = _scenario(grid, scenario);
         _moveTo(book, shock);
-        // Validated amounts: the perp term is below 3e54, the options' below 128 * 1e54, the
-        // baseline likewise: no overflow.
+        // Validated amounts: the linear term is below 2e36 * 1e36 / 1e18, the options' below
+        // 128 * 1e54, the baseline likewise: no overflow.
         unchecked {
-            pnl = _mulWadDownInRange(book.perpSize, book.pointSpot - book.perpEntry) + _optionsValue(book, vol)
-                - book.baseline;
+            pnl = _mulWadDownInRange(book.exposure, book.pointMove) + _optionsValue(book, vol) - book.baseline;
         }
         if (weight != WAD) pnl = _mulWadDownInRange(pnl, weight);
     }
 
-    /// @dev Moves the spot point to `shock` (spot rounded down) unless it is there already.
+    /// @notice A linear exposure's spot move in a scenario: spot * shock, rounded against its holder
+    ///         (down for a long exposure, up for a short one), so its P&L is never overstated.
+    function spotMove(int256 spot, int256 shock, int256 exposure) internal pure returns (int256) {
+        return exposure < 0 ? M.mulWadUp(spot, shock) : M.mulWadDown(spot, shock);
+    }
+
+    /// @dev Moves the spot point to `shock` (the options' spot rounded down, the linear exposure's move
+    ///      against it) unless it is there already.
     function _moveTo(Book memory book, int256 shock) private pure {
         if (shock == book.pointShock) return;
         book.pointShock = shock;
-        book.pointSpot = _mulWadDownInRange(book.spot, WAD + shock); // below 1e36 * 2e18
+        book.pointSpot = _mulWadDownInRange(book.spot, WAD + shock); // below 1e36 * 11e18
+        book.pointMove = spotMove(book.spot, shock, book.exposure);
         book.pointLnSpot = book.groups > 0 && book.pointSpot > 0 ? M.lnWad(book.pointSpot) : int256(0);
     }
 
@@ -233,7 +251,7 @@ library PortfolioMargin {
         uint256 start;
         for (uint256 g; g < groups; ++g) {
             // Group g's terms at the spot point: forward = spot point * growth rounded down (a spot
-            // point below 2e36 times a growth whose product with the spot passed Black-76's range
+            // point below 1.1e37 times a growth whose product with the spot passed Black-76's range
             // check: no overflow), ln F as _lnForward computes it.
             uint256 end;
             int256 forward;
@@ -315,7 +333,8 @@ library PortfolioMargin {
         return forward > 0 ? M.lnWad(forward) : int256(0);
     }
 
-    /// @dev (spot shock, vol shock, P&L weight) of a scenario index.
+    /// @dev (spot shock, vol shock, P&L weight) of a scenario index. Extended scenarios run at unshocked
+    ///      vol with the weight min(1, dampener / |shock|), the ratio rounded up (|shock| <= 10).
     function _scenario(GridParams calldata grid, uint256 scenario)
         private
         pure
@@ -330,8 +349,8 @@ library PortfolioMargin {
     }
 
     /// @dev x * y / 1e18 rounded toward -inf, as M.mulWadDown, for callers that prove |x * y| < 2^255:
-    ///      a spot (<= 1e36) times 1 + a shock (< 2e18), a perp size (<= 1e36) times a price
-    ///      difference (< 3e36), a P&L (< 1e57: at most 128 terms below 3e54) times a weight (<= 1e18).
+    ///      a spot (<= 1e36) times 1 + a shock (<= 11e18: extended up-shocks reach +1000%), a linear
+    ///      exposure (<= 2e36) times a spot move (<= 1.1e37), a P&L (< 1e57) times a weight (<= 1e18).
     function _mulWadDownInRange(int256 x, int256 y) private pure returns (int256 z) {
         assembly ("memory-safe") {
             z := mul(x, y)
@@ -347,7 +366,11 @@ library PortfolioMargin {
         revert GM_MissingVol(type(uint256).max, expiry); // unreachable: _validate checked every expiry
     }
 
-    /// @dev Plain sum, or ceil(sqrt(m^T C m)) with C row-major (exact integer square root, rounded up).
+    /// @dev Plain sum, or ceil(sqrt(m^T C m)) with C row-major (docs/model.md section 6), overflow-free
+    ///      and rounded once: each row's sum of C_ij m_j is exact in 256 bits (a validated book's margin is
+    ///      below 5e56 < 2^190, entries at most 1e18 < 2^60, n <= 8), m_i times it and the sum over i
+    ///      (the form, 1e18 m^T C m) exact in 512 bits (hi, lo); the result is ceil(_sqrtUp(form) / 1e9).
+    ///      Monotone non-decreasing in every margin (C >= 0, and _sqrtUp is monotone).
     function _aggregate(int256[] memory margins, int256[] calldata correlation) private pure returns (int256 total) {
         uint256 n = margins.length;
         if (correlation.length == 0) {
@@ -356,14 +379,38 @@ library PortfolioMargin {
             }
             return total;
         }
+        uint256 hi;
+        uint256 lo;
         for (uint256 i; i < n; ++i) {
-            if (margins[i] == 0) continue;
+            uint256 margin = uint256(margins[i]);
+            if (margin == 0) continue;
+            uint256 row;
             for (uint256 j; j < n; ++j) {
-                total += M.mulWadUp(M.mulWadUp(correlation[i * n + j], margins[i]), margins[j]);
+                row += uint256(correlation[i * n + j]) * uint256(margins[j]);
+            }
+            assembly ("memory-safe") {
+                // (hi, lo) += margin * row: the 512-bit product from mul and mulmod, then the carry.
+                let low := mul(margin, row)
+                let mm := mulmod(margin, row, not(0))
+                lo := add(lo, low)
+                hi := add(hi, add(sub(sub(mm, low), lt(mm, low)), lt(lo, low)))
             }
         }
-        int256 root = M.sqrtWad(total);
-        return root * root == total * WAD ? root : root + 1;
+        uint256 root = _sqrtUp(hi, lo);
+        return int256(root / uint256(SQRT_WAD) + (root % uint256(SQRT_WAD) == 0 ? 0 : 1));
+    }
+
+    /// @dev An upper bound of sqrt(hi * 2^256 + lo), monotone non-decreasing in the value: the exact
+    ///      ceil below 2^256; above, (floor(sqrt(x >> 2k)) + 1) << k with k = 64 below 2^384, else 128
+    ///      (x >> 2k is then below 2^256 and at least 2^128), at most 2^-64 relative above the root.
+    ///      At each regime boundary the bound steps up, never down.
+    function _sqrtUp(uint256 hi, uint256 lo) private pure returns (uint256) {
+        if (hi == 0) {
+            uint256 root = M._sqrt(lo);
+            return root * root < lo ? root + 1 : root;
+        }
+        uint256 shift = hi < 1 << 128 ? 64 : 128;
+        return (M._sqrt((hi << (256 - 2 * shift)) | (lo >> (2 * shift))) + 1) << shift;
     }
 
     function _validate(Portfolio calldata portfolio, Market calldata market, RiskParams calldata params) private pure {
@@ -415,35 +462,85 @@ library PortfolioMargin {
     function _validateParams(RiskParams calldata params) private pure {
         _checkParam(0, PARAM_MM_FACTOR, params.mmFactor, 1, WAD);
         _checkParam(0, PARAM_MAX_OPTIONS, params.maxOptions, 0, int256(MAX_OPTIONS));
-        int256 n = int256(params.grids.length);
-        int256[] calldata correlation = params.correlation;
-        if (correlation.length != 0) {
-            _checkParam(0, PARAM_CORRELATION, int256(correlation.length), n * n, n * n);
-            for (uint256 i; i < correlation.length; ++i) {
-                _checkParam(0, PARAM_CORRELATION, correlation[i], 0, WAD);
+        _checkParam(0, PARAM_GRIDS, int256(params.grids.length), 0, int256(MAX_GRIDS));
+        _validateCorrelation(params.correlation, params.grids.length);
+        for (uint256 u; u < params.grids.length; ++u) {
+            _validateGrid(u, params.grids[u], uint256(params.maxOptions));
+            _checkCollateralRule(u, params.grids[u], params.mmFactor);
+        }
+    }
+
+    /// @dev Empty, or n x n row-major with entries in [0, 1], unit diagonal and symmetric; the first
+    ///      entry (row-major) breaking a rule is reported.
+    function _validateCorrelation(int256[] calldata correlation, uint256 n) private pure {
+        if (correlation.length == 0) return;
+        _checkParam(0, PARAM_CORRELATION, int256(correlation.length), int256(n * n), int256(n * n));
+        for (uint256 i; i < n; ++i) {
+            for (uint256 j; j < n; ++j) {
+                int256 entry = correlation[i * n + j];
+                _checkParam(0, PARAM_CORRELATION, entry, 0, WAD);
+                if (i == j ? entry != WAD : (j < i && entry != correlation[j * n + i])) {
+                    revert GM_ParamOutOfRange(0, PARAM_CORRELATION, entry);
+                }
             }
         }
-        for (uint256 u; u < params.grids.length; ++u) {
-            GridParams calldata grid = params.grids[u];
-            (int256[] calldata spotShocks, int256[] calldata extendedShocks) = (grid.spotShocks, grid.extendedShocks);
-            _checkParam(u, PARAM_SPOT_SHOCKS, int256(spotShocks.length), 1, int256(MAX_SPOT_SHOCKS));
-            _checkParam(u, PARAM_EXTENDED_SHOCKS, int256(extendedShocks.length), 0, int256(MAX_EXTENDED_SHOCKS));
-            for (uint256 i; i < spotShocks.length; ++i) {
-                _checkParam(u, PARAM_SPOT_SHOCKS, spotShocks[i], 1 - WAD, WAD - 1);
-            }
-            for (uint256 i; i < extendedShocks.length; ++i) {
-                int256 shock = extendedShocks[i];
-                if (shock == 0) revert GM_ParamOutOfRange(u, PARAM_EXTENDED_SHOCKS, shock);
-                _checkParam(u, PARAM_EXTENDED_SHOCKS, shock, 1 - WAD, WAD - 1);
-            }
-            _checkParam(u, PARAM_VOL_DOWN, grid.volDown, 0, WAD);
-            _checkParam(u, PARAM_VOL_UP, grid.volUp, 0, 10 * WAD);
-            _checkParam(u, PARAM_TERM_POWER, grid.termPowerShort, 0, WAD);
-            _checkParam(u, PARAM_TERM_POWER, grid.termPowerLong, 0, WAD);
-            _checkParam(u, PARAM_DAMPENER, grid.dampener, 0, WAD);
-            _checkParam(u, PARAM_HAIRCUT, grid.haircut, 0, WAD - 1);
-            _checkParam(u, PARAM_ADD_ON, grid.linearAddOn, 0, WAD);
-            _checkParam(u, PARAM_ADD_ON, grid.shortOptionAddOn, 0, WAD);
+    }
+
+    /// @dev One grid's bounds (docs/model.md section 5). Spot shocks strictly increasing (the first
+    ///      shock not above its predecessor is reported) and containing 0 (else the value reported is
+    ///      0, the missing shock); maxOptions x scenarios within MAX_OPTION_SCENARIOS (else maxOptions
+    ///      is reported, with this grid's underlying).
+    function _validateGrid(uint256 u, GridParams calldata grid, uint256 maxOptions) private pure {
+        (int256[] calldata spotShocks, int256[] calldata extendedShocks) = (grid.spotShocks, grid.extendedShocks);
+        _checkParam(u, PARAM_SPOT_SHOCKS, int256(spotShocks.length), 1, int256(MAX_SPOT_SHOCKS));
+        _checkParam(u, PARAM_EXTENDED_SHOCKS, int256(extendedShocks.length), 0, int256(MAX_EXTENDED_SHOCKS));
+        if (maxOptions * scenarioCount(grid) > MAX_OPTION_SCENARIOS) {
+            revert GM_ParamOutOfRange(u, PARAM_MAX_OPTIONS, int256(maxOptions));
+        }
+        bool hasZero;
+        for (uint256 i; i < spotShocks.length; ++i) {
+            int256 shock = spotShocks[i];
+            _checkParam(u, PARAM_SPOT_SHOCKS, shock, 1 - WAD, WAD - 1);
+            if (i > 0 && shock <= spotShocks[i - 1]) revert GM_ParamOutOfRange(u, PARAM_SPOT_SHOCKS, shock);
+            if (shock == 0) hasZero = true;
+        }
+        if (!hasZero) revert GM_ParamOutOfRange(u, PARAM_SPOT_SHOCKS, 0);
+        for (uint256 i; i < extendedShocks.length; ++i) {
+            int256 shock = extendedShocks[i];
+            if (shock == 0) revert GM_ParamOutOfRange(u, PARAM_EXTENDED_SHOCKS, shock);
+            _checkParam(u, PARAM_EXTENDED_SHOCKS, shock, 1 - WAD, MAX_EXTENDED_SHOCK);
+        }
+        _checkParam(u, PARAM_VOL_DOWN, grid.volDown, 0, WAD);
+        _checkParam(u, PARAM_VOL_UP, grid.volUp, 0, 10 * WAD);
+        _checkParam(u, PARAM_TERM_POWER, grid.termPowerShort, 0, WAD);
+        _checkParam(u, PARAM_TERM_POWER, grid.termPowerLong, 0, WAD);
+        _checkParam(u, PARAM_DAMPENER, grid.dampener, 0, WAD);
+        _checkParam(u, PARAM_HAIRCUT, grid.haircut, 0, WAD - 1);
+        _checkParam(u, PARAM_ADD_ON, grid.linearAddOn, 0, WAD);
+        _checkParam(u, PARAM_ADD_ON, grid.shortOptionAddOn, 0, WAD);
+        _checkParam(u, PARAM_DTE_FLOOR, grid.dteFloor, 0, MAX_DTE_FLOOR);
+    }
+
+    /// @dev The collateral rule (docs/model.md section 5): mulWadUp(m, f + h) <= 1e18, f the largest loss
+    ///      fraction of a long position over the grid (the deepest standard down-shock; each extended
+    ///      down-shock times its weight, rounded up), so adding collateral never lowers excess margin.
+    function _checkCollateralRule(uint256 u, GridParams calldata grid, int256 mmFactor) private pure {
+        int256 fraction;
+        int256[] calldata shocks = grid.spotShocks;
+        for (uint256 i; i < shocks.length; ++i) {
+            if (-shocks[i] > fraction) fraction = -shocks[i];
+        }
+        shocks = grid.extendedShocks;
+        int256 dampener = grid.dampener;
+        for (uint256 i; i < shocks.length; ++i) {
+            int256 shock = shocks[i];
+            if (shock >= 0) continue;
+            int256 weight = M.divWadUp(dampener, -shock); // _scenario's weight, before its cap at 1
+            int256 loss = weight < WAD ? M.mulWadUp(-shock, weight) : -shock;
+            if (loss > fraction) fraction = loss;
+        }
+        if (M.mulWadUp(mmFactor, fraction + grid.haircut) > WAD) {
+            revert GM_ParamOutOfRange(u, PARAM_HAIRCUT, grid.haircut);
         }
     }
 

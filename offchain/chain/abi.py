@@ -79,7 +79,7 @@ def params_from_abi(value: Any) -> RiskParams:
     grids, mm_factor, correlation, max_options = _fields(value)
     return RiskParams(
         tuple(
-            GridParams(tuple(g[0]), g[1], g[2], g[3], g[4], tuple(g[5]), g[6], g[7], g[8], g[9])
+            GridParams(tuple(g[0]), g[1], g[2], g[3], g[4], tuple(g[5]), g[6], g[7], g[8], g[9], g[10])
             for g in map(_fields, grids)
         ),
         mm_factor,

@@ -7,7 +7,7 @@ import logging
 
 from offchain.cli.output import CliError
 from offchain.formats.portfolio import PortfolioDocument, PortfolioFormatError, load
-from offchain.twins.constants import PARAM_CORRELATION, PARAM_FIELDS
+from offchain.twins.constants import PARAM_CORRELATION, PARAM_FIELDS, PARAM_GRIDS
 from offchain.twins.exceptions import ContractError, Outcome
 from offchain.twins.margin import margin_of
 from offchain.twins.types import MarginResult
@@ -69,6 +69,8 @@ def engine_error_line(exc: Exception, doc: PortfolioDocument | None = None) -> s
 
 def _param_note(doc: PortfolioDocument, underlying: int, param: int) -> str:
     """GM_ParamOutOfRange's parameter id as the file field (generated PARAM_FIELDS; ids up to
-    PARAM_CORRELATION are global, the rest per underlying grid)."""
+    PARAM_CORRELATION and PARAM_GRIDS are global, the rest per underlying grid)."""
     field = PARAM_FIELDS[param]
-    return f" [params {field}]" if param <= PARAM_CORRELATION else f" [grid of {doc.symbol(underlying)}: {field}]"
+    if param <= PARAM_CORRELATION or param == PARAM_GRIDS:
+        return f" [params {field}]"
+    return f" [grid of {doc.symbol(underlying)}: {field}]"

@@ -1,7 +1,8 @@
 """Random portfolios, markets and parameters for the margin engine's differential tests.
 
-Mostly valid books (hedged, naked, multi-underlying, near expiry, tiny and huge sizes), with a share
-of deliberately broken ones so every validation error is exercised on both sides.
+Mostly valid books (hedged, naked, multi-underlying, near expiry, tiny and huge sizes; token balances of
+both signs next to perps and options, some delta-neutral against their perp), with a share of deliberately
+broken ones so every validation error is exercised on both sides.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
+from offchain.twins.margin import MAX_OPTION_SCENARIOS, MAX_OPTIONS, scenario_count
 from offchain.twins.types import (
     GridParams,
     Market,
@@ -21,6 +23,7 @@ from offchain.twins.types import (
 )
 
 W = 10**18
+PCT = 10**16
 DAY = 86_400
 NOW = 1_800_000_000
 # ETH-, BTC- and SOL-like prices, a token just below 1.0 (forwards on both sides of 1e18, where the
@@ -46,7 +49,8 @@ def random_params(rng: random.Random) -> RiskParams:
             for j in range(i + 1, n):
                 rho[i][j] = rho[j][i] = rng.randint(0, 100) * 10**16
         correlation = tuple(v for row in rho for v in row)
-    return RiskParams(grids, rng.randint(50, 100) * 10**16, correlation)
+    max_options = min(MAX_OPTIONS, MAX_OPTION_SCENARIOS // max(scenario_count(g) for g in grids))
+    return RiskParams(grids, rng.randint(50, 100) * 10**16, correlation, max_options)
 
 
 def random_portfolio(rng: random.Random, expiries: list[int], max_options: int = 16) -> Portfolio:
@@ -63,8 +67,10 @@ def random_portfolio(rng: random.Random, expiries: list[int], max_options: int =
             for (e, k, c), n in sorted(series.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2]))
             if n
         )
-        balance = _size(rng) if rng.random() < 0.5 else 0
+        balance = _size(rng) if rng.random() < 0.6 else 0
         perp = _size(rng) if rng.random() < 0.5 else 0
+        if balance and rng.random() < 0.2:
+            perp = -balance  # delta-neutral: no linear P&L in any scenario
         positions.append(UnderlyingPositions(u, balance, perp, spot * rng.randint(90, 110) // 100, options))
     return Portfolio(rng.randint(-50_000, 200_000) * W, tuple(positions))
 
@@ -112,6 +118,13 @@ def _break(
         ),
         lambda: (portfolio, market, replace(params, mm_factor=rng.choice((0, -W, W + 1)))),
         lambda: (portfolio, market, replace(params, grids=tuple(replace(g, haircut=W) for g in params.grids))),
+        lambda: (  # the collateral rule: m (f + h) > 1 for every grid whose down-shocks reach 1%
+            portfolio,
+            market,
+            replace(
+                params, mm_factor=W, grids=tuple(replace(g, haircut=W - rng.randint(1, PCT)) for g in params.grids)
+            ),
+        ),
         lambda: (
             portfolio,
             market,
@@ -123,6 +136,28 @@ def _break(
             replace(params, grids=tuple(replace(g, extended_shocks=(0,)) for g in params.grids)),
         ),
         lambda: (portfolio, market, replace(params, correlation=(W,))),
+        lambda: (portfolio, market, replace(params, correlation=(0,) * len(SPOTS) ** 2)),
+        lambda: (portfolio, market, replace(params, grids=params.grids * 2)),
+        lambda: (
+            portfolio,
+            market,
+            replace(params, grids=tuple(replace(g, spot_shocks=g.spot_shocks + (0,)) for g in params.grids)),
+        ),
+        lambda: (
+            portfolio,
+            market,
+            replace(
+                params,
+                grids=tuple(
+                    replace(g, spot_shocks=tuple(s for s in g.spot_shocks if s) or (W // 10,)) for g in params.grids
+                ),
+            ),
+        ),
+        lambda: (
+            portfolio,
+            market,
+            replace(params, grids=tuple(replace(g, dte_floor=rng.choice((-1, 365 * DAY + 1))) for g in params.grids)),
+        ),
         lambda: (portfolio, _with_market(market, u, spot=-rng.randint(0, W)), params),
         lambda: (portfolio, _with_market(market, u, rate=rng.choice((-1, W + 1))), params),
     ]
@@ -149,7 +184,9 @@ def _random_grid(rng: random.Random) -> GridParams:
     steps = rng.randint(1, 8)
     width = rng.randint(5, 30) * 10**16
     shocks = tuple(sorted({width * k // steps for k in range(-steps, steps + 1)}))
-    extended = tuple(sorted({rng.choice((-1, 1)) * rng.randint(20, 90) * 10**16 for _ in range(rng.randint(0, 6))}))
+    extended = tuple(
+        sorted({rng.choice((-rng.randint(20, 90), rng.randint(20, 600))) * 10**16 for _ in range(rng.randint(0, 6))})
+    )
     return GridParams(
         spot_shocks=shocks,
         vol_down=rng.randint(0, 50) * 10**16,
@@ -157,4 +194,5 @@ def _random_grid(rng: random.Random) -> GridParams:
         extended_shocks=extended,
         dampener=rng.randint(10, 50) * 10**16,
         haircut=rng.randint(0, 50) * 10**16,
+        dte_floor=rng.choice((0, 3600, DAY, 7 * DAY)),
     )

@@ -54,6 +54,8 @@ ISO_MAX = 253402300799  # 9999-12-31T23:59:59Z: later instants are written as un
 
 GRID_FIELDS = tuple(f.name for f in fields(GridParams))
 LIST_GRID_FIELDS = ("spot_shocks", "extended_shocks")
+SECONDS_GRID_FIELDS = ("dte_floor",)
+"""Grid fields in whole seconds (a JSON integer or a digit string), not amounts."""
 OPTION_TYPES = {"call": True, "put": False}
 
 log = logging.getLogger(__name__)
@@ -329,6 +331,8 @@ def _parse_grid(data: object, path: str, base: GridParams) -> GridParams:
             values[name] = tuple(
                 parse_amount(v, f"{path}.{name}[{i}]") for i, v in enumerate(_list(value, f"{path}.{name}"))
             )
+        elif name in SECONDS_GRID_FIELDS:
+            values[name] = parse_integer(value, f"{path}.{name}", INT256_MIN, INT256_MAX)
         else:
             values[name] = parse_amount(value, f"{path}.{name}")
     return GridParams(**{name: values.get(name, getattr(base, name)) for name in GRID_FIELDS})
@@ -552,8 +556,12 @@ def _grid_doc(grid: GridParams, base: GridParams) -> dict:
     out: dict[str, Any] = {}
     for name in GRID_FIELDS:
         value = getattr(grid, name)
-        if value != getattr(base, name):
-            out[name] = [amount_text(v) for v in value] if name in LIST_GRID_FIELDS else amount_text(value)
+        if value == getattr(base, name):
+            continue
+        if name in LIST_GRID_FIELDS:
+            out[name] = [amount_text(v) for v in value]
+        else:
+            out[name] = value if name in SECONDS_GRID_FIELDS else amount_text(value)
     return out
 
 

@@ -14,7 +14,8 @@ from offchain.formats.numbers import amount_text, percent_text
 from offchain.formats.portfolio import PortfolioDocument
 from offchain.twins.constants import WAD
 from offchain.twins.exceptions import arg_text
-from offchain.twins.margin import scenario_count
+from offchain.twins.fixedpoint import mul_wad_down
+from offchain.twins.margin import scenario_count, spot_move
 from offchain.twins.types import GridParams, MarginResult, UnderlyingMargin
 
 VOL_SHOCKS = ("down", "none", "up")
@@ -106,14 +107,30 @@ def error_json(exc: BaseException) -> dict[str, Any]:
     return {"error": type(exc).__name__, "args": [arg_text(a) for a in getattr(exc, "args", ())]}
 
 
+def balance_pnl(doc: PortfolioDocument, detail: UnderlyingMargin) -> int:
+    """The token balance's share of the worst scenario's P&L (docs/model.md section 5): balance times the
+    engine's spot move there (rounded as for the underlying's whole linear exposure), rounded down, times
+    the scenario's weight, rounded down; 0 without a balance. With a perp of the opposite sign it shows
+    the hedge: a delta-neutral book's shares cancel."""
+    positions = [p for p in doc.portfolio.positions if p.underlying == detail.underlying]
+    if not positions or not positions[0].balance:
+        return 0
+    pos = positions[0]
+    scenario = scenarios(doc.params.grids[pos.underlying])[detail.worst_scenario]
+    move = spot_move(doc.market.underlyings[pos.underlying].spot, scenario.spot_shock, pos.balance + pos.perp_size)
+    return mul_wad_down(mul_wad_down(pos.balance, move), scenario.weight)
+
+
 def report_json(doc: PortfolioDocument, result: MarginResult) -> dict[str, Any]:
-    """:func:`result_json` plus what a reader wants: liquidatable, symbols, the worst scenario's shocks."""
+    """:func:`result_json` plus what a reader wants: liquidatable, symbols, the worst scenario's shocks
+    and the balance's share of its P&L (:func:`balance_pnl`)."""
     out = result_json(result)
     out["liquidatable"] = result.liquidatable
     for entry, detail in zip(out["underlyings"], result.underlyings):
         entry["symbol"] = doc.symbol(detail.underlying)
         grid = doc.params.grids[detail.underlying]
         entry["worst"] = scenarios(grid)[detail.worst_scenario].as_json()
+        entry["balance_pnl"] = str(balance_pnl(doc, detail))
     return out
 
 

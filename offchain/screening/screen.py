@@ -474,11 +474,12 @@ def _tables(packed: Packed, market: Market, params: RiskParams) -> _Tables:
         grid, rate = params.grids[u], market.underlyings[u].rate / WAD
         seconds = expiry - now
         tau = (seconds * WAD // SECONDS_PER_YEAR) / WAD  # the engine's floor, exactly
-        power = (grid.term_power_short if seconds < TERM_SCALING_HORIZON else grid.term_power_long) / WAD
+        scaled = max(seconds, grid.dte_floor)  # the engine's term-scaling time
+        power = (grid.term_power_short if scaled < TERM_SCALING_HORIZON else grid.term_power_long) / WAD
         rate_tau = rate * tau
         if rate_tau > 13.0:  # discount below 2.3e-6: engine's wei-quantised discount is too coarse
             continue
-        scaling = math.exp(power * math.log(TERM_SCALING_HORIZON / seconds))
+        scaling = math.exp(power * math.log(TERM_SCALING_HORIZON / scaled))
         sigma = sigma_int / WAD
         root = math.sqrt(tau)
         sst[g] = (

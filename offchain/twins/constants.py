@@ -281,6 +281,12 @@ PARAM_HAIRCUT = 9
 PARAM_ADD_ON = 10
 """GM_ParamOutOfRange id of GridParams.linearAddOn and GridParams.shortOptionAddOn."""
 
+PARAM_GRIDS = 11
+"""GM_ParamOutOfRange id of RiskParams.grids."""
+
+PARAM_DTE_FLOOR = 12
+"""GM_ParamOutOfRange id of GridParams.dteFloor."""
+
 PARAM_FIELDS = (
     "mm_factor",
     "max_options",
@@ -293,5 +299,7 @@ PARAM_FIELDS = (
     "dampener",
     "haircut",
     "linear_add_on/short_option_add_on",
+    "grids",
+    "dte_floor",
 )
 """The portfolio-file field(s) of each PARAM_* id (index = id; two fields of one id joined by "/")."""

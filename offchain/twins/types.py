@@ -90,18 +90,20 @@ class Market:
 
 @dataclass(frozen=True)
 class GridParams:
-    """Scenario grid and charges of one underlying (docs/model.md section 5; defaults: Deribit's set)."""
+    """Scenario grid and charges of one underlying (docs/model.md section 5 cites each default: Deribit's
+    portfolio-margin grid and extended table, Derive's 1-day floor of the vol-shock term scaling)."""
 
     spot_shocks: tuple[int, ...] = tuple(s * 4 * 10**16 for s in range(-4, 5))
     vol_down: int = 25 * 10**16
     vol_up: int = 50 * 10**16
     term_power_short: int = 30 * 10**16
     term_power_long: int = 13 * 10**16
-    extended_shocks: tuple[int, ...] = tuple(s * 10**16 for s in (-75, -66, -50, -33, 33, 50, 66, 75))
+    extended_shocks: tuple[int, ...] = tuple(s * 10**16 for s in (-66, -33, 50, 100, 200, 300, 400, 500))
     dampener: int = 33 * 10**16
     haircut: int = 10 * 10**16
     linear_add_on: int = 5 * 10**15
     short_option_add_on: int = 10**16
+    dte_floor: int = 86_400  # seconds
 
     def extended_weight(self, shock: int) -> int:
         """P&L weight of the extended scenario ``shock`` (non-zero): min(1, dampener / |shock|), the
@@ -120,6 +122,7 @@ class GridParams:
             self.haircut,
             self.linear_add_on,
             self.short_option_add_on,
+            self.dte_floor,
         )
 
 
@@ -135,7 +138,7 @@ class RiskParams:
     @classmethod
     def default(cls, underlyings: int) -> RiskParams:
         """The default parameters for ``underlyings`` underlyings (indices 0 to underlyings - 1):
-        Deribit's grid for each (``GridParams()``), MM = 80% of IM, at most 128 option series, no
+        the default grid for each (``GridParams()``), MM = 80% of IM, at most 128 option series, no
         correlation matrix (IM is the plain sum of the underlyings' margins).
 
             margin_of(portfolio, market, RiskParams.default(len(market.underlyings)))

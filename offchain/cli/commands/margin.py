@@ -29,6 +29,7 @@ from offchain.formats.numbers import amount_text
 from offchain.formats.portfolio import PortfolioDocument
 from offchain.formats.report import (
     MarginOnChain,
+    balance_pnl,
     error_json,
     report_json,
     result_json,
@@ -146,7 +147,7 @@ def _engine_outcomes(
         inputs = _outcome(lambda: engine_rpc.market_from_feeds(w3, engine, portfolio, block))
         if inputs[0] == "value":
             market, params = inputs[1]  # type: ignore[misc]
-            doc = replace(doc, params=params)  # the engine's grids label the scenarios
+            doc = replace(doc, market=market, params=params)  # what the engine valued labels the output
             off = _outcome(lambda: margin_of(portfolio, market, params))
         else:
             off = inputs
@@ -193,8 +194,11 @@ def _summary_table(offchain: MarginResult, onchain: MarginResult | None, onchain
 
 
 def _detail_table(doc: PortfolioDocument, offchain: MarginResult, onchain: MarginResult | None) -> Table:
-    detail = Table(title="Per underlying: loss = -P&L of the worst scenario; IM = loss + add-ons")
-    for column in ("underlying", "loss", "add-ons", "IM", "worst scenario"):
+    detail = Table(
+        title="Per underlying: loss = -P&L of the worst scenario (balance P&L: the token balance's share of it); "
+        "IM = loss + add-ons (linear, short-option, haircut contingency)"
+    )
+    for column in ("underlying", "loss", "balance P&L", "add-ons", "IM", "worst scenario"):
         justify = "left" if column in ("underlying", "worst scenario") else "right"
         detail.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
     if onchain is not None:
@@ -205,6 +209,7 @@ def _detail_table(doc: PortfolioDocument, offchain: MarginResult, onchain: Margi
         cells = [
             f"{doc.symbol(u.underlying)} ({u.underlying})",
             amount_text(u.loss),
+            amount_text(balance_pnl(doc, u)),
             amount_text(u.initial_margin - u.loss),
             amount_text(u.initial_margin),
             f"#{u.worst_scenario}: {scenario.label}",
