@@ -151,8 +151,8 @@ def constants() -> list[tuple[str, int, str]]:
             "AMOUNT_MAX",
             10**36,
             "Margin engine: largest |amount| (cash, balances, sizes, prices) in wad. A product of two amounts is"
-            " below 1e72, so a sum of up to 5e4 such products fits in int256 (5.8e76); a product of two margins"
-            " (the correlated aggregation) is not of this kind and is not bounded by it.",
+            " below 1e72, so a sum of up to 5e4 such products fits in int256 (5.8e76). Products of two margins"
+            " are not of this kind: the correlated aggregation sums them exactly in 512 bits.",
         ),
         (
             "CDF_CUTOFF",

@@ -32,8 +32,8 @@ int256 constant SECONDS_PER_YEAR = 31536000;
 /// @dev Margin engine: vol shocks scale as (TERM_SCALING_HORIZON / time to expiry)^p.
 int256 constant TERM_SCALING_HORIZON = 2592000;
 /// @dev Margin engine: largest |amount| (cash, balances, sizes, prices) in wad. A product of two amounts is below 1e72,
-///      so a sum of up to 5e4 such products fits in int256 (5.8e76); a product of two margins (the correlated
-///      aggregation) is not of this kind and is not bounded by it.
+///      so a sum of up to 5e4 such products fits in int256 (5.8e76). Products of two margins are not of this kind: the
+///      correlated aggregation sums them exactly in 512 bits.
 int256 constant AMOUNT_MAX = 1000000000000000000000000000000000000;
 /// @dev normCdfWad is 0 (1e18) below -CUTOFF (above +CUTOFF): Phi(-9.5) < 1.1e-21.
 int256 constant CDF_CUTOFF = 9500000000000000000;

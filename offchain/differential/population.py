@@ -86,7 +86,8 @@ def random_batch(rng: random.Random, *, max_options: int = 128, n_underlyings: i
         underlyings.append(UnderlyingMarket(spot, rate, vols))
         unit = max(1, spot // W // 100) * W  # strikes on a round grid, 50% .. 200% of spot in 5% steps
         strikes.append(tuple(sorted({max(unit, spot * k // 100 // unit * unit) for k in range(50, 205, 5)})))
-    grids = tuple(GridParams() if rng.random() < 0.5 else _random_grid(rng) for _ in underlyings)
+    mm_factor = rng.randint(50, 100) * 10**16
+    grids = tuple(GridParams() if rng.random() < 0.5 else _random_grid(rng, mm_factor) for _ in underlyings)
     correlation: tuple[int, ...] = ()
     if rng.random() < 0.5:
         n = len(grids)
@@ -95,7 +96,7 @@ def random_batch(rng: random.Random, *, max_options: int = 128, n_underlyings: i
             for j in range(i + 1, n):
                 rho[i][j] = rho[j][i] = rng.choice((0, W, rng.randint(0, W)))
         correlation = tuple(v for row in rho for v in row)
-    params = RiskParams(grids, rng.randint(50, 100) * 10**16, correlation, max_options)
+    params = RiskParams(grids, mm_factor, correlation, max_options)
     return Batch(Market(NOW, tuple(underlyings)), params, expiries, tuple(strikes))
 
 
@@ -327,12 +328,16 @@ def _clip(amount: int) -> int:
     return max(-AMOUNT_MAX, min(AMOUNT_MAX, amount))
 
 
-def _random_grid(rng: random.Random) -> GridParams:
+def _random_grid(rng: random.Random, mm_factor: int) -> GridParams:
+    """Random shocks, vol shocks, term powers, dampener and add-ons; a haircut up to 0.5 that keeps the
+    collateral rule mulWadUp(m, f + h) <= 1 (docs/model.md section 5) with ``mm_factor`` m."""
     steps = rng.randint(1, 6)  # at most 13 + 8 shocks: 128 options x 47 scenarios, within the gas bound
     width = rng.randint(5, 30) * 10**16
     shocks = tuple(sorted({width * k // steps for k in range(-steps, steps + 1)}))
-    extended = tuple(sorted({rng.choice((-1, 1)) * rng.randint(20, 90) * 10**16 for _ in range(rng.randint(0, 8))}))
-    return GridParams(
+    extended = tuple(
+        sorted({rng.choice((-rng.randint(20, 90), rng.randint(20, 600))) * 10**16 for _ in range(rng.randint(0, 8))})
+    )
+    grid = GridParams(
         spot_shocks=shocks,
         vol_down=rng.randint(0, 100) * 10**16,
         vol_up=rng.randint(0, 200) * 10**16 if rng.random() < 0.95 else rng.randint(2, 10) * W,
@@ -340,7 +345,11 @@ def _random_grid(rng: random.Random) -> GridParams:
         term_power_long=rng.randint(0, 100) * 10**16,
         extended_shocks=extended,
         dampener=rng.randint(10, 50) * 10**16,
-        haircut=rng.randint(0, 50) * 10**16,
         linear_add_on=rng.randint(0, 50) * 10**14,
         short_option_add_on=rng.randint(0, 50) * 10**14,
     )
+    fraction = max(
+        [-s for s in shocks] + [-(-s * grid.extended_weight(s) // W) for s in extended if s < 0]
+    )  # the largest loss fraction of a long position, rounded up
+    room = W * W // mm_factor - fraction  # mulWadUp(m, f + h) <= 1e18 iff m (f + h) <= 1e36
+    return replace(grid, haircut=rng.randint(0, min(50, room * 100 // W)) * 10**16 if room > 0 else 0)

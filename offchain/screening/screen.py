@@ -15,21 +15,23 @@ Method
 The exact engine (offchain/margin.py, equal to the wei to PortfolioMargin.sol) evaluates, per
 account and underlying, every option at every scenario. Screening instead works per **series**:
 
-1. ``pack`` flattens the accounts into arrays (cash per account; balance, perp size and entry per
-   (account, underlying) "book"; options as a flat list of (series id, size)), deduplicating option
-   series (underlying, expiry, strike, kind) across the batch and grouping series by
-   (underlying, expiry). It also performs every structural check the engine performs (amount
-   ranges, canonical option order, sorted underlyings) exactly, on the integers.
+1. ``pack`` flattens the accounts into arrays (cash per account; balance, perp size, entry and the
+   linear exposure balance + perp size per (account, underlying) "book"; options as a flat list of
+   (series id, size)), deduplicating option series (underlying, expiry, strike, kind) across the
+   batch and grouping series by (underlying, expiry). It also performs every structural check the
+   engine performs (amount ranges, canonical option order, sorted underlyings) exactly, on the
+   integers.
 2. ``screen`` computes per (underlying, expiry) group the engine's expiry terms (tau exactly as the
-   engine floors it, then growth, discount, the term-scaled vol shocks and sigma*sqrt(tau) under
-   vol down / none / up), per underlying the scenario table (spot shock, vol level, dampener weight;
-   padded to a common width by repeating a scenario, which cannot change a minimum), and prices each
+   engine floors it, then growth, discount, the vol shocks term-scaled at max(tau, dte_floor) and
+   sigma*sqrt(tau) under vol down / none / up), per underlying the scenario table (spot shock, vol
+   level, dampener weight; padded to a common width by repeating a scenario, which cannot change a
+   minimum), and prices each
    series *once* at the current state and at every scenario of its underlying with a vectorised
    Black-76 (:func:`black76`). Accounts then only gather and sum: the risk vector of a book is
-   ``sum_o n_o (p_o,j - p_o,0) + q S s_j`` (token balances are not shocked), weighted by the
-   dampener, and ``loss = max(0, -min_j P_j)``; margin = loss + add-ons; IM by the plain sum or
-   ``sqrt(m^T C m)``; MM = m * IM; equity as the engine's E0 (balances at ``b S (1 -/+ h)``,
-   collateral / debt, perp P&L, options).
+   ``sum_o n_o (p_o,j - p_o,0) + (b + q) S s_j`` (balance and perp are one linear exposure, shocked
+   in every scenario), weighted by the dampener, and ``loss = max(0, -min_j P_j)``; margin = loss +
+   add-ons + the haircut contingency ``h |b| S``; IM by the plain sum or ``sqrt(m^T C m)``;
+   MM = m * IM; equity as the engine's (balances at full value ``b S``, perp P&L, options).
 
 Normal CDF: ``Phi(-t) = exp(-t^2/2) R(t)`` with ``R`` a [4/5] rational fitted for the CDF error
 (the coefficients below; fit error 1.14e-12 on [0, 9.5], and past 9.5 the tail itself is below
@@ -44,18 +46,18 @@ Buffer (the guarantee)
 ----------------------
 Units: cash (wad / 1e18). For a book (one underlying of one account) define its gross notional
 
-    N_b = 2 |b| S + |q| (2 S + |E|) + sum_o |n_o| (2 F_o + K_o)
+    N_b = G (|b| + |q|) S + |q| |E| + sum_o |n_o| (G F_o + K_o),    G = max(2, 1 + max_j s_j)
 
-(``2 S``, ``2 F``: every spot shock is in (-1, 1), so a shocked spot or forward is below twice the
-current one), and for the account ``N = |cash| + sum_b N_b``. Every quantity the engine computes
-for the book -- equity, each scenario P&L, the loss, the add-ons -- is a sum of terms each bounded
-by a multiple (at most 2) of a part of ``N_b``. Two kinds of error separate the float estimate from
-the engine's integer:
+(a shocked spot or forward is below G times the current one), and for the account
+``N = |cash| + sum_b N_b``. Every quantity the engine computes for the book -- equity, each
+scenario P&L (the linear one is ``(b + q) S s_j``), the loss, the add-ons and the haircut
+contingency -- is a sum of terms each bounded by a multiple (at most 2) of a part of ``N_b``. Two
+kinds of error separate the float estimate from the engine's integer:
 
 (a) the engine against the real-valued model: its Black-76 bracket (width per unit at most
     2 (7.88e-14 F + 1e-17 K + 1 wei), long at the low end, short at the high end, and the baseline at
     the opposite ends, so a scenario P&L carries two widths), one wei per wad multiplication, one wei
-    in the shocked spot and forward, a few wei in sigma*sqrt(tau), ln and exp. Together at most
+    in the shocked spot, the spot move and the forward, a few wei in sigma*sqrt(tau), ln and exp. Together at most
     ``4e-13 N_b`` plus ``~10 wei`` per unit of position and per position;
 (b) float64 against the real-valued model: with u = 1.1e-16, each price's inputs (F, s, D, ln F/K,
     all within a few u relative of the engine's, tau being mirrored exactly) move the price by at
@@ -72,19 +74,19 @@ Both are therefore far below the buffer used, per book and per account:
 with ``REL_TOL = 1e-9`` (over 180 times the derived relative error, 5.4e-12) and ``ABS_UNIT = 1e-16`` (100 wei
 per unit of position and per position, over 10 times the wei-level terms). Margins are bounded
 per underlying, ``m_u in [m_u - e_u, m_u + e_u]``, and pushed through the aggregation, which is
-monotone in every margin (correlations are in [0, 1]): ``IM_hi = agg(m + e) (1 + AGG_REL) + e_agg``
+monotone in every margin (correlations are in [0, 1]): ``IM_hi = agg(m + e) (1 + AGG_REL) + AGG_WEI``
 and ``IM_lo = agg(max(m - e, 0)) (1 - AGG_REL)``, where ``AGG_REL = 1e-12`` covers the float
-aggregation and, with a correlation matrix, ``e_agg = 4e-9 U sqrt(1 + max m)`` covers the engine's
-integer square root of a sum of wei-rounded products (its quantum is 1e-9 per unit of the
-sum: ``sqrt_wad`` of a wei count). ``MM = m IM`` (one wei up). The account's bound is
+aggregation and, with a correlation matrix, ``AGG_WEI = 2e-18`` the engine's one rounding of the
+square root (up: at most 2 wei, plus 2^-64 relative, above the real root of its exact form).
+``MM = m IM`` (one wei up). The account's bound is
 
     B = e_E + max(MM_hi - MM, MM - MM_lo)
 
 and an account is SAFE iff ``E - MM >= B``, UNDER iff ``MM - E > B``, CHECK otherwise. Then
 ``E_exact >= E - e_E >= MM_hi >= MM_exact`` for SAFE (not liquidatable: that needs E < MM) and
 ``E_exact <= E + e_E < MM_lo <= MM_exact`` for UNDER. The float comparison itself errs by
-``~u (|E| + MM) <= 3 u N``, inside ``REL_TOL N``. Exact special cases: a book with neither perp nor
-options has margin exactly 0 (no margin error), and an account holding nothing but cash has
+``~u (|E| + MM) <= 3 u N``, inside ``REL_TOL N``. Exact special cases: a book holding nothing adds
+exactly 0 (no error), and an account holding nothing but cash has
 ``E = cash`` and ``MM = 0`` exactly, so ``B = 0`` and its class is the sign of its cash. Strikes
 that are equal as float64 (integers within one ulp) share one price: a difference below ``u K``.
 
@@ -94,9 +96,9 @@ Input the engine would reject is never classified SAFE or UNDER: structural chec
 (|ln F/K| <= 100, sigma*sqrt(tau) <= 100, forward in [1 wei, 1e36 wei], discount >= 1 wei) is checked
 in float with margins (99, 99, [1e-9, 0.99e18] units, 1e-6): series outside are CHECK, as are accounts
 holding them, accounts with any non-finite estimate, and every account if the parameters are
-invalid. The margins also keep every engine input far from the wei scale where (a) would grow. With
-a correlation matrix, an account whose margins' upper bounds sum above ``AGGREGATE_MARGIN_MAX``
-(1.2e20 cash units, half the engine's overflow limit of its correlated aggregation) is CHECK too.
+invalid. The margins also keep every engine input far from the wei scale where (a) would grow. An
+account whose margins' upper bounds sum above ``AGGREGATE_MARGIN_MAX`` (2.9e40 cash units, half the
+limit of the engine's ``mulWadUp(mm_factor, IM)``) is CHECK too.
 """
 
 from __future__ import annotations
@@ -122,6 +124,8 @@ from offchain.twins.types import MarginResult, Market, Portfolio, RiskParams
 __all__ = [
     "ABS_UNIT",
     "AGGREGATE_MARGIN_MAX",
+    "AGG_REL",
+    "AGG_WEI",
     "CDF_ABS_ERROR",
     "CHECK",
     "CLASS_NAMES",
@@ -152,18 +156,20 @@ ABS_UNIT = 1e-16
 """Buffer per unit of position and per position, in cash units (100 wei)."""
 AGG_REL = 1e-12
 """Relative pad on the float aggregation of margins (sum or sqrt(m^T C m))."""
+AGG_WEI = 2e-18
+"""Absolute pad on the correlated IM: the engine's is ceil(sqrtUp(1e18 m^T C m) / 1e9) wei, between the
+real root and 2 wei (plus 2^-64 relative, inside AGG_REL) above it."""
 CDF_ABS_ERROR = 2e-12
 """Asserted bound on |norm_cdf(x) - Phi(x)| (measured: 1.15e-12)."""
-AGGREGATE_MARGIN_MAX = 0.5 * math.sqrt(WAD_SCALE_MAX / WAD)
-"""With a correlation matrix, an account whose per-underlying margins (their upper bounds m_u + e_u, cash
-units) sum above this (1.2e20) is CHECK: it could reach the engine's overflow domain. The engine's
-correlated aggregation multiplies two margins in wad: ``mulWadUp(mulWadUp(C_ij, m_i), m_j)`` raises
-GM_MulWadOverflow once ``C_ij m_i m_j`` (cash units) passes INT256_MAX / 1e36 = WAD_SCALE_MAX / 1e18,
-and the contract's ``root * root == total * WAD`` panics once ``m^T C m`` does. With C_ij in [0, 1] both
-stay below ``(sum_u m_u)^2``, so a sum below sqrt(WAD_SCALE_MAX / 1e18) = 2.4e20 is inside the domain
-(the wei roundings of the products are far inside the factor 1/2 kept as margin). Without a correlation
-matrix nothing overflows: a book's margin is below 1e57 wad (128 options of AMOUNT_MAX at prices up to
-twice B76_PRICE_MAX, plus add-ons), and ``mulWadUp(mm_factor, IM)`` fits while IM < WAD_SCALE_MAX (5.8e58 wad)."""
+AGGREGATE_MARGIN_MAX = 0.5 * WAD_SCALE_MAX / WAD
+"""An account whose per-underlying margins (their upper bounds m_u + e_u, cash units) sum above this
+(2.9e40) is CHECK: it could reach the engine's overflow domain. The engine's aggregation cannot
+overflow (the correlated form 1e18 m^T C m is summed exactly in 512 bits, docs/model.md section 6) and
+IM <= sum_u m_u + 1 wei (C_ij in [0, 1]: m^T C m <= (sum_u m_u)^2); what remains is
+``mulWadUp(mm_factor, IM)``, which raises GM_MulWadOverflow once IM passes WAD_SCALE_MAX wad = 5.8e40
+cash units. A valid book's margin stays below ~2e39 cash units (128 options of AMOUNT_MAX at prices up
+to B76_PRICE_MAX, a linear exposure of 2 AMOUNT_MAX moved by at most 10 spots, add-ons), so with at
+most 8 underlyings no valid account comes near; the factor 1/2 keeps the float sum's rounding inside."""
 
 # Black-76 input domain, with margins (docs/model.md section 4, offchain/twins/black76.py).
 _X_MAX, _S_MAX, _F_MIN, _F_MAX, _D_MIN = 99.0, 99.0, 1e-9, 0.99 * B76_PRICE_MAX / WAD, 1e-6
@@ -274,6 +280,7 @@ class Packed:
     balance: np.ndarray  # [B]
     perp_size: np.ndarray  # [B]
     perp_entry: np.ndarray  # [B]
+    exposure: np.ndarray  # [B] linear exposure balance + perp size, summed on the integers
     book_start: np.ndarray  # [B + 1]
     option_series: np.ndarray  # [N]
     option_size: np.ndarray  # [N]
@@ -388,6 +395,7 @@ def pack(portfolios: list[Portfolio]) -> Packed:
         balance=np.array(b_bal, dtype=f64) / WAD,
         perp_size=np.array(b_perp, dtype=f64) / WAD,
         perp_entry=np.array(b_entry, dtype=f64) / WAD,
+        exposure=np.array([b + q for b, q in zip(b_bal, b_perp)], dtype=f64) / WAD,
         book_start=np.array(b_start, dtype=np.int64),
         option_series=series,
         option_size=np.array(o_size, dtype=f64) / WAD,
@@ -632,6 +640,7 @@ def _screen_chunk(
     book_und = np.where(bad_und, 0, book_und)
     bad_und |= ~t.underlying_ok[book_und]
     bal, perp, entry = packed.balance[b0:b1], packed.perp_size[b0:b1], packed.perp_entry[b0:b1]
+    exposure = packed.exposure[b0:b1]
     starts = packed.book_start[b0 : b1 + 1] - o0
     lengths = np.diff(starts)
     size = packed.option_size[o0:o1]
@@ -647,6 +656,7 @@ def _screen_chunk(
 
     # Books: risk vectors, losses, add-ons, equity, notional.
     spot = t.spot[book_und]
+    reach = np.maximum(2.0, t.max_growth[book_und])  # a shocked spot or forward is below reach times today's
     nonempty = lengths > 0
     n_books, width = b1 - b0, t.shock.shape[1]
     pnl = np.zeros((n_books, width))
@@ -656,26 +666,33 @@ def _screen_chunk(
         contrib = delta[local]
         contrib *= size[:, None]
         pnl[nonempty] = np.add.reduceat(contrib, starts[:-1][nonempty], axis=0)
-    pnl += (perp * spot)[:, None] * t.shock[book_und]  # balances are not shocked (model section 2)
+    pnl += (exposure * spot)[:, None] * t.shock[book_und]  # balance + perp: one linear exposure
     pnl *= t.weight[book_und]
     loss = np.maximum(0.0, -pnl.min(axis=1))
     per_book = np.zeros((4, n_books))
     if o1 > o0:
         per_option = np.stack(
-            (size * base[local], np.maximum(-size, 0.0), abs_size * (2.0 * opt_fwd + strike[local]), abs_size + 1.0)
+            (
+                size * base[local],
+                np.maximum(-size, 0.0),
+                abs_size * (reach[opt_book] * opt_fwd + strike[local]),
+                abs_size + 1.0,
+            )
         )
         per_book[:, nonempty] = np.add.reduceat(per_option, starts[:-1][nonempty], axis=1)
     option_value, short_units, option_notional, option_units = per_book
-    add_on = t.linear_add_on[book_und] * np.abs(perp) * spot + t.option_add_on[book_und] * spot * short_units
+    add_on = (
+        t.linear_add_on[book_und] * np.abs(perp) * spot
+        + t.option_add_on[book_und] * spot * short_units
+        + t.haircut[book_und] * np.abs(bal) * spot  # the haircut: an IM contingency on |b| S
+    )
     margin = loss + add_on
-    haircut = t.haircut[book_und]
-    book_equity = bal * spot * np.where(bal > 0, 1.0 - haircut, 1.0 + haircut) + perp * (spot - entry) + option_value
-    notional = 2.0 * np.abs(bal) * spot + np.abs(perp) * (2.0 * spot + np.abs(entry)) + option_notional
-    # A book without perp and options has margin exactly 0; one with nothing at all adds exactly 0.
-    shocked = (perp != 0) | nonempty
-    held = shocked | (bal != 0)
+    book_equity = bal * spot + perp * (spot - entry) + option_value  # balances at full value
+    notional = reach * (np.abs(bal) + np.abs(perp)) * spot + np.abs(perp) * np.abs(entry) + option_notional
+    # A book holding nothing adds exactly 0 to equity and margin.
+    held = (bal != 0) | (perp != 0) | nonempty
     absolute = np.where(held, ABS_UNIT * (option_units + np.abs(bal) + np.abs(perp) + 1.0), 0.0)
-    margin_err = np.where(shocked, rel_tol * notional + absolute, 0.0)
+    margin_err = np.where(held, rel_tol * notional + absolute, 0.0)
 
     # Accounts.
     bad = np.zeros(n_acc, dtype=bool)
@@ -697,15 +714,12 @@ def _screen_chunk(
     errors = np.zeros((n_acc, t.n_underlyings))
     margins[book_acct, book_und] = margin
     errors[book_acct, book_und] = margin_err
-    if t.correlation is not None:  # the engine's correlated aggregation overflows past this
-        account_ok[a0:a1] &= (margins + errors).sum(axis=1) <= AGGREGATE_MARGIN_MAX
+    account_ok[a0:a1] &= (margins + errors).sum(axis=1) <= AGGREGATE_MARGIN_MAX  # the engine's domain
     im = _aggregate(margins, t.correlation)
     im_hi = _aggregate(margins + errors, t.correlation) * (1.0 + AGG_REL)
     im_lo = _aggregate(np.maximum(margins - errors, 0.0), t.correlation) * (1.0 - AGG_REL)
-    if t.correlation is not None:
-        e_agg = 4e-9 * t.n_underlyings * np.sqrt(1.0 + (margins + errors).max(axis=1))
-        im_hi += np.where(im_hi > 0, e_agg, 0.0)
-        im_lo = np.maximum(im_lo - e_agg, 0.0)
+    if t.correlation is not None:  # the engine rounds the root up once (never below the real root)
+        im_hi += np.where(im_hi > 0, AGG_WEI, 0.0)
     mm = t.mm_factor * im
     mm_hi = np.where(im_hi > 0, t.mm_factor * im_hi * (1.0 + AGG_REL) + 2e-18, 0.0)
     mm_lo = t.mm_factor * im_lo * (1.0 - AGG_REL)
