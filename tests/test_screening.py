@@ -333,11 +333,27 @@ def test_exact_boundary_and_trivial_accounts(population: Population) -> None:
 
 
 def test_invalid_params_make_everything_check(population: Population) -> None:
+    """Out-of-range values and the issue-10 rules (collateral rule m (f + h) <= 1, spot shocks sorted
+    with 0, at most 8 grids, unit diagonal, dte floor): the engine rejects the parameters, so every
+    account is CHECK and INVALID after confirmation."""
     batch = population.batches[0]
     accounts = [population.items[i][1] for i in np.flatnonzero(population.batch == 0)[:50]]
-    bad = RiskParams(tuple(replace(g, haircut=W) for g in batch.params.grids), batch.params.mm_factor)
-    assert (screen(accounts, batch.market, bad).classes == CHECK).all()
-    assert (screen_and_confirm(accounts, batch.market, bad).classes == INVALID).all()
+    grids, m = batch.params.grids, batch.params.mm_factor
+    n = len(grids)
+    broken = [
+        RiskParams(tuple(replace(g, haircut=W) for g in grids), m),
+        RiskParams(tuple(replace(g, haircut=9 * W // 10) for g in grids), W),  # m (f + h) > 1
+        RiskParams(tuple(replace(g, spot_shocks=tuple(reversed(g.spot_shocks))) for g in grids), m),
+        RiskParams(tuple(replace(g, spot_shocks=(-(10**17), 10**17)) for g in grids), m),
+        RiskParams(grids + (GridParams(),) * (9 - n), m),
+        RiskParams(grids, m, tuple(0 for _ in range(n * n))),
+        RiskParams(tuple(replace(g, dte_floor=400 * 86_400) for g in grids), m),
+    ]
+    for bad in broken:
+        with pytest.raises(ContractError):
+            margin_of(Portfolio(), batch.market, bad)
+        assert (screen(accounts, batch.market, bad).classes == CHECK).all()
+    assert (screen_and_confirm(accounts, batch.market, broken[0]).classes == INVALID).all()
     assert GridParams().haircut < W
 
 
