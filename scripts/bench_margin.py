@@ -2,7 +2,7 @@
 """Gas of the margin engine: full grid (marginOf) and one-scenario witness (shortfallWitness).
 
 Book: one underlying (spot 3,000, four expiries 7-180 days), collateral, one perp and N options
-(alternating long puts / short calls on a strike ladder), default grid (Deribit's set: 27 standard
+(alternating long puts / short calls on a strike ladder), default grid (27 standard
 + 8 extended scenarios), and at 16 options also the 27 standard scenarios alone (the goal is stated
 for >= 27). Gas is the whole call as a keeper pays it (21,000 intrinsic and calldata
 included) through MarginEvaluator on pyrevm (Cancun); the witness names the worst scenario. The

@@ -199,7 +199,7 @@ def test_scenarios_table(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "scenarios", COLLAR)
     assert status == 0
     assert "spot shock" in out and "vol down" in out and "vol up" in out and "extended scenarios" in out
-    for shock in ("-16%", "+16%", "-75%", "+33%"):
+    for shock in ("-16%", "+16%", "-66%", "+500%"):  # the default grid and extended set (docs/model.md §5)
         assert shock in out
     assert "worst: #" in out
 

@@ -102,7 +102,7 @@ def random_batch(rng: random.Random, *, max_options: int = 128, n_underlyings: i
 
 def standard_batch() -> Batch:
     """Three underlyings at their base spots, expiries 7 / 30 / 90 / 180 days, vols 50-80%, rate 5%,
-    the default grid (Deribit's set: 27 standard + 8 extended scenarios), correlation 0.5: the
+    the default grid (27 standard + 8 extended scenarios), correlation 0.5: the
     benchmark's market."""
     expiries = tuple(NOW + d * DAY for d in (7, 30, 90, 180))
     underlyings, strikes = [], []
